@@ -1,0 +1,47 @@
+"""Exceptions raised by safekeys. None of their messages contains a value."""
+
+from __future__ import annotations
+
+
+class DotenvDecodeError(UnicodeDecodeError):
+    """A ``.env`` file is not valid in its encoding.
+
+    A ``UnicodeDecodeError`` as python-dotenv raises, but the message names the
+    file and the place instead of echoing bytes that may belong to a secret.
+    """
+
+    def __init__(self, filename: str, message: str, line: int, column: int, position: int) -> None:
+        super().__init__("utf-8", b"", 0, 0, "invalid UTF-8")
+        self.filename = filename
+        self.line = line
+        self.column = column
+        self.position = position
+        self._message = message
+
+    def __str__(self) -> str:
+        return self._message
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (
+            type(self),
+            (self.filename, self._message, self.line, self.column, self.position),
+        )
+
+
+class MissingKeyError(KeyError):
+    """``require(name)`` found no value in any source.
+
+    A ``KeyError``, so ``except KeyError`` keeps working; its message says
+    where safekeys looked and how to provide the key.
+    """
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(name)
+        self.name = name
+        self._message = message
+
+    def __str__(self) -> str:
+        return self._message
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (self.name, self._message))

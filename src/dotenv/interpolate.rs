@@ -1,0 +1,174 @@
+//! `${NAME}` and `${NAME:-default}` expansion, as python-dotenv does it.
+//!
+//! python-dotenv rebuilds a merged dict of the whole environment for every
+//! value, which makes a large file quadratic. Here each reference is two map
+//! lookups, so expansion is linear in the document.
+
+use indexmap::IndexMap;
+use std::borrow::Cow;
+
+/// One `${...}` reference found in a value.
+#[derive(Debug, PartialEq, Eq)]
+struct Reference<'a> {
+    span: std::ops::Range<usize>,
+    name: &'a str,
+    default: Option<&'a str>,
+}
+
+/// `\$\{(?P<name>[^}:]*)(?::-(?P<default>[^}]*))?\}` matched at `start`
+/// (where the text starts with `${`).
+fn reference_at(value: &str, start: usize) -> Option<Reference<'_>> {
+    let body = start + 2;
+    let name_len = value[body..]
+        .find(['}', ':'])
+        .unwrap_or(value.len() - body);
+    let name = &value[body..body + name_len];
+    let after = body + name_len;
+    let rest = &value[after..];
+    if rest.starts_with('}') {
+        return Some(Reference {
+            span: start..after + 1,
+            name,
+            default: None,
+        });
+    }
+    let default_start = after + 2;
+    if rest.starts_with(":-") {
+        if let Some(close) = value[default_start..].find('}') {
+            return Some(Reference {
+                span: start..default_start + close + 1,
+                name,
+                default: Some(&value[default_start..default_start + close]),
+            });
+        }
+    }
+    None
+}
+
+fn references(value: &str) -> Vec<Reference<'_>> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(offset) = value[from..].find("${") {
+        let start = from + offset;
+        match reference_at(value, start) {
+            Some(reference) => {
+                from = reference.span.end;
+                found.push(reference);
+            }
+            None => from = start + 1,
+        }
+    }
+    found
+}
+
+/// Where `${NAME}` looks: the values resolved so far and the process
+/// environment, in the order python-dotenv's `override` flag sets.
+pub struct Scope<'e, 'v> {
+    /// Looks a name up in the process environment.
+    pub environ: &'e mut dyn FnMut(&str) -> Option<String>,
+    /// Values resolved so far, in document order.
+    pub resolved: &'v IndexMap<String, Option<String>>,
+    /// `true`: values from the document win over the environment.
+    pub document_first: bool,
+}
+
+impl Scope<'_, '_> {
+    fn lookup(&mut self, name: &str) -> Option<String> {
+        // A bare key (bound to None) expands to "", not to the default.
+        let from_document = |resolved: &IndexMap<String, Option<String>>| {
+            resolved
+                .get(name)
+                .map(|v| v.clone().unwrap_or_default())
+        };
+        if self.document_first {
+            from_document(self.resolved).or_else(|| (self.environ)(name))
+        } else {
+            (self.environ)(name).or_else(|| from_document(self.resolved))
+        }
+    }
+
+    /// Expand every reference in `value`.
+    pub fn expand<'a>(&mut self, value: Cow<'a, str>) -> Cow<'a, str> {
+        if !value.contains("${") {
+            return value;
+        }
+        let refs = references(&value);
+        if refs.is_empty() {
+            return value;
+        }
+        let mut out = String::with_capacity(value.len());
+        let mut cursor = 0;
+        for reference in &refs {
+            out.push_str(&value[cursor..reference.span.start]);
+            match self.lookup(reference.name) {
+                Some(found) => out.push_str(&found),
+                None => out.push_str(reference.default.unwrap_or("")),
+            }
+            cursor = reference.span.end;
+        }
+        out.push_str(&value[cursor..]);
+        Cow::Owned(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expand(value: &str, document: &[(&str, Option<&str>)], env: &[(&str, &str)], document_first: bool) -> String {
+        let resolved: IndexMap<String, Option<String>> = document
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
+            .collect();
+        let mut environ = |name: &str| {
+            env.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        };
+        let mut scope = Scope {
+            environ: &mut environ,
+            resolved: &resolved,
+            document_first,
+        };
+        scope.expand(Cow::Borrowed(value)).into_owned()
+    }
+
+    #[test]
+    fn forms_that_expand() {
+        assert_eq!(expand("${A}", &[("A", Some("1"))], &[], true), "1");
+        assert_eq!(expand("x${A}y${B}z", &[("A", Some("1"))], &[("B", "2")], true), "x1y2z");
+        assert_eq!(expand("${NOPE:-d}", &[], &[], true), "d");
+        assert_eq!(expand("${NOPE:-a:b-c}", &[], &[], true), "a:b-c");
+    }
+
+    #[test]
+    fn forms_that_do_not() {
+        assert_eq!(expand("$A", &[("A", Some("1"))], &[], true), "$A");
+        assert_eq!(expand("${a:b}", &[], &[], true), "${a:b}");
+        assert_eq!(expand("${X", &[], &[], true), "${X");
+        assert_eq!(expand("${NOPE-dflt}", &[], &[], true), "");
+        assert_eq!(expand("${NOPE:-${H}}", &[], &[("H", "h")], true), "${H}");
+    }
+
+    #[test]
+    fn empty_and_bare_values_beat_defaults() {
+        assert_eq!(expand("${E:-d}", &[], &[("E", "")], true), "");
+        assert_eq!(expand("${B:-d}", &[("B", None)], &[], true), "");
+    }
+
+    #[test]
+    fn precedence_follows_override() {
+        let doc = [("A", Some("doc"))];
+        let env = [("A", "env")];
+        assert_eq!(expand("${A}", &doc, &env, true), "doc");
+        assert_eq!(expand("${A}", &doc, &env, false), "env");
+    }
+
+    #[test]
+    fn reference_scanner() {
+        let refs = references("${${X}}");
+        assert_eq!(refs.len(), 1);
+        assert_eq!(refs[0].name, "${X");
+        assert_eq!(refs[0].span, 0..6);
+    }
+}

@@ -1,0 +1,137 @@
+//! `.env` documents: python-dotenv's grammar and expansion, the dotenvy
+//! dialect, finding files and rewriting them in place.
+
+pub mod dotenvy;
+pub mod find;
+pub mod interpolate;
+pub mod parser;
+pub mod rewrite;
+pub mod source;
+
+use indexmap::IndexMap;
+use interpolate::Scope;
+
+/// Which reading of the `.env` syntax to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Dialect {
+    /// python-dotenv 1.2.4, the default everywhere.
+    #[default]
+    PythonDotenv,
+    /// The Rust crate dotenvy 0.15.7, for files shared with Rust services.
+    Dotenvy,
+}
+
+/// How to turn a document into values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    pub dialect: Dialect,
+    /// Expand `${NAME}` references.
+    pub interpolate: bool,
+    /// When expanding, values from the document win over the environment
+    /// (python-dotenv's `override=True`, always the case for `dotenv_values`).
+    pub document_first: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            dialect: Dialect::PythonDotenv,
+            interpolate: true,
+            document_first: true,
+        }
+    }
+}
+
+/// The values of a document, in first-appearance order, later bindings
+/// of a key winning; `None` for bare keys.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Values {
+    pub values: IndexMap<String, Option<String>>,
+    /// 1-based lines of statements that did not parse, for warnings.
+    pub invalid_lines: Vec<usize>,
+}
+
+/// Parse `text` and (optionally) expand references. `environ` looks a name
+/// up in the process environment.
+pub fn values(
+    text: &str,
+    options: Options,
+    environ: &mut dyn FnMut(&str) -> Option<String>,
+) -> Values {
+    if options.dialect == Dialect::Dotenvy {
+        return dotenvy::values(text);
+    }
+    let mut out = Values::default();
+    for binding in parser::parse(text) {
+        if binding.error {
+            out.invalid_lines.push(binding.line);
+        }
+        let Some(key) = binding.key else { continue };
+        let value = match binding.value {
+            Some(value) if options.interpolate => {
+                let mut scope = Scope {
+                    environ: &mut *environ,
+                    resolved: &out.values,
+                    document_first: options.document_first,
+                };
+                Some(scope.expand(value).into_owned())
+            }
+            other => other.map(|v| v.into_owned()),
+        };
+        out.values.insert(key.into_owned(), value);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn duplicates_keep_first_position_and_last_value() {
+        let v = values("A=1\nB=2\nA=3\n", Options::default(), &mut no_env);
+        let pairs: Vec<_> = v.values.iter().collect();
+        assert_eq!(pairs[0], (&"A".to_string(), &Some("3".to_string())));
+        assert_eq!(pairs[1], (&"B".to_string(), &Some("2".to_string())));
+    }
+
+    #[test]
+    fn later_values_see_earlier_ones() {
+        let v = values("A=1\nB=${A}2\nC=${D}\nD=4", Options::default(), &mut no_env);
+        assert_eq!(v.values["B"].as_deref(), Some("12"));
+        assert_eq!(v.values["C"].as_deref(), Some(""));
+    }
+
+    #[test]
+    fn environment_precedence() {
+        let mut env = |n: &str| (n == "A").then(|| "env".to_string());
+        let doc = "A=doc\nB=${A}";
+        let first = values(doc, Options::default(), &mut env);
+        assert_eq!(first.values["B"].as_deref(), Some("doc"));
+        let env_first = Options {
+            document_first: false,
+            ..Options::default()
+        };
+        assert_eq!(values(doc, env_first, &mut env).values["B"].as_deref(), Some("env"));
+    }
+
+    #[test]
+    fn no_interpolation_keeps_references() {
+        let raw = Options {
+            interpolate: false,
+            ..Options::default()
+        };
+        assert_eq!(values("A=${B}", raw, &mut no_env).values["A"].as_deref(), Some("${B}"));
+    }
+
+    #[test]
+    fn invalid_lines_are_reported() {
+        let v = values("A=1\nB C\nD=\"x\n", Options::default(), &mut no_env);
+        assert_eq!(v.invalid_lines, vec![2, 3]);
+        assert_eq!(v.values.len(), 1);
+    }
+}

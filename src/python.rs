@@ -1,0 +1,204 @@
+//! The pyo3 boundary: converts types and maps errors, nothing else.
+
+use crate::dotenv::{self, find, rewrite, source, Dialect, Options, Values};
+use crate::error::Error;
+use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// The one place core errors become Python exceptions.
+impl From<Error> for PyErr {
+    fn from(err: Error) -> PyErr {
+        match err {
+            Error::Io { path, source } => {
+                let message = source.to_string();
+                let strerror = message
+                    .split(" (os error")
+                    .next()
+                    .unwrap_or(&message)
+                    .to_string();
+                match source.raw_os_error() {
+                    // OSError(errno, ...) picks FileNotFoundError, PermissionError, ...
+                    Some(errno) => PyOSError::new_err((errno, strerror, path)),
+                    None => PyOSError::new_err(format!("{}: {strerror}", path.display())),
+                }
+            }
+            Error::Decode {
+                ref path,
+                line,
+                column,
+                offset,
+            } => {
+                let message = err.to_string();
+                Python::attach(|py| {
+                    let made = py
+                        .import("safekeys._errors")
+                        .and_then(|m| m.getattr("DotenvDecodeError"))
+                        .and_then(|cls| cls.call1((path.clone(), message.clone(), line, column, offset)));
+                    match made {
+                        Ok(instance) => PyErr::from_value(instance),
+                        Err(import_failed) => import_failed,
+                    }
+                })
+            }
+            Error::StartNotFound { .. } => PyOSError::new_err(err.to_string()),
+        }
+    }
+}
+
+fn dialect(name: &str) -> PyResult<Dialect> {
+    match name {
+        "python-dotenv" => Ok(Dialect::PythonDotenv),
+        "dotenvy" => Ok(Dialect::Dotenvy),
+        other => Err(PyValueError::new_err(format!(
+            "unknown dialect {other:?}: expected \"python-dotenv\" or \"dotenvy\""
+        ))),
+    }
+}
+
+/// Parse and expand `text`, looking names up in `environ` (a mapping,
+/// normally `os.environ`) at most once each.
+fn values_of<'py>(
+    py: Python<'py>,
+    text: &str,
+    options: Options,
+    environ: &Bound<'py, PyAny>,
+) -> PyResult<(Bound<'py, PyDict>, Vec<usize>)> {
+    let mut cache: HashMap<String, Option<String>> = HashMap::new();
+    let mut lookup_error = None;
+    let mut lookup = |name: &str| -> Option<String> {
+        if let Some(hit) = cache.get(name) {
+            return hit.clone();
+        }
+        let found = match environ.call_method1("get", (name,)) {
+            Ok(v) if v.is_none() => None,
+            Ok(v) => match v.extract::<String>() {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    lookup_error.get_or_insert(e);
+                    None
+                }
+            },
+            Err(e) => {
+                lookup_error.get_or_insert(e);
+                None
+            }
+        };
+        cache.insert(name.to_string(), found.clone());
+        found
+    };
+    let Values {
+        values,
+        invalid_lines,
+    } = dotenv::values(text, options, &mut lookup);
+    if let Some(err) = lookup_error {
+        return Err(err);
+    }
+    let dict = PyDict::new(py);
+    for (key, value) in values {
+        dict.set_item(key, value)?;
+    }
+    Ok((dict, invalid_lines))
+}
+
+fn options(interpolate: bool, document_first: bool, dialect_name: &str) -> PyResult<Options> {
+    Ok(Options {
+        dialect: dialect(dialect_name)?,
+        interpolate,
+        document_first,
+    })
+}
+
+/// Values of a `.env` text: `(dict, invalid_lines)`.
+#[pyfunction]
+#[pyo3(signature = (text, *, interpolate, document_first, dialect, environ))]
+fn values_from_text<'py>(
+    py: Python<'py>,
+    text: &str,
+    interpolate: bool,
+    document_first: bool,
+    dialect: &str,
+    environ: &Bound<'py, PyAny>,
+) -> PyResult<(Bound<'py, PyDict>, Vec<usize>)> {
+    values_of(py, text, options(interpolate, document_first, dialect)?, environ)
+}
+
+/// Values of a UTF-8 `.env` file, or `None` when it is not a file or FIFO.
+#[pyfunction]
+#[pyo3(signature = (path, *, interpolate, document_first, dialect, environ))]
+fn values_from_file<'py>(
+    py: Python<'py>,
+    path: PathBuf,
+    interpolate: bool,
+    document_first: bool,
+    dialect: &str,
+    environ: &Bound<'py, PyAny>,
+) -> PyResult<Option<(Bound<'py, PyDict>, Vec<usize>)>> {
+    let options = options(interpolate, document_first, dialect)?;
+    match py.detach(|| source::read_if_exists(&path))? {
+        Some(text) => values_of(py, &text, options, environ).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// A UTF-8 file's text with universal newlines, as Python's `open()` reads it.
+#[pyfunction]
+fn read_text(py: Python<'_>, path: PathBuf) -> PyResult<String> {
+    Ok(py.detach(|| source::read(&path))?)
+}
+
+#[pyfunction]
+fn is_file_or_fifo(path: PathBuf) -> bool {
+    source::is_file_or_fifo(&path)
+}
+
+/// `(new_text, found, invalid_lines)` after replacing or appending `key`.
+#[pyfunction]
+fn set_key_in_text(text: &str, key: &str, line: &str) -> (String, bool, Vec<usize>) {
+    let r = rewrite::set_key(text, key, line);
+    (r.text, r.found, r.invalid_lines)
+}
+
+/// `(new_text, found, invalid_lines)` after removing `key`.
+#[pyfunction]
+fn unset_key_in_text(text: &str, key: &str) -> (String, bool, Vec<usize>) {
+    let r = rewrite::unset_key(text, key);
+    (r.text, r.found, r.invalid_lines)
+}
+
+/// Permission bits to keep when replacing `path` (None unless a regular file).
+#[pyfunction]
+fn preserved_mode(path: PathBuf) -> Option<u32> {
+    rewrite::preserved_mode(&path)
+}
+
+/// Replace `path` with `data` atomically (temp file in the same directory, rename).
+#[pyfunction]
+#[pyo3(signature = (path, data, mode=None))]
+fn write_atomic(py: Python<'_>, path: PathBuf, data: &Bound<'_, PyBytes>, mode: Option<u32>) -> PyResult<()> {
+    let bytes = data.as_bytes();
+    Ok(py.detach(|| rewrite::write_atomic(&path, bytes, mode))?)
+}
+
+/// The first `dir/filename` that exists from `start` up to the root.
+#[pyfunction]
+fn find_upwards(start: PathBuf, filename: PathBuf) -> PyResult<Option<std::ffi::OsString>> {
+    Ok(find::find_upwards(&start, &filename)?.map(PathBuf::into_os_string))
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(values_from_text, m)?)?;
+    m.add_function(wrap_pyfunction!(values_from_file, m)?)?;
+    m.add_function(wrap_pyfunction!(read_text, m)?)?;
+    m.add_function(wrap_pyfunction!(is_file_or_fifo, m)?)?;
+    m.add_function(wrap_pyfunction!(set_key_in_text, m)?)?;
+    m.add_function(wrap_pyfunction!(unset_key_in_text, m)?)?;
+    m.add_function(wrap_pyfunction!(preserved_mode, m)?)?;
+    m.add_function(wrap_pyfunction!(write_atomic, m)?)?;
+    m.add_function(wrap_pyfunction!(find_upwards, m)?)?;
+    Ok(())
+}
