@@ -21,7 +21,7 @@ impl From<Error> for PyErr {
                     .to_string();
                 match source.raw_os_error() {
                     // OSError(errno, ...) picks FileNotFoundError, PermissionError, ...
-                    Some(errno) => PyOSError::new_err((errno, strerror, path)),
+                    Some(errno) => PyOSError::new_err((errno, strerror, path.into_os_string())),
                     None => PyOSError::new_err(format!("{}: {strerror}", path.display())),
                 }
             }
@@ -36,7 +36,9 @@ impl From<Error> for PyErr {
                     let made = py
                         .import("safekeys._errors")
                         .and_then(|m| m.getattr("DotenvDecodeError"))
-                        .and_then(|cls| cls.call1((path.clone(), message.clone(), line, column, offset)));
+                        .and_then(|cls| {
+                            cls.call1((path.as_os_str(), message.as_str(), line, column, offset))
+                        });
                     match made {
                         Ok(instance) => PyErr::from_value(instance),
                         Err(import_failed) => import_failed,
@@ -122,7 +124,12 @@ fn values_from_text<'py>(
     dialect: &str,
     environ: &Bound<'py, PyAny>,
 ) -> PyResult<(Bound<'py, PyDict>, Vec<usize>)> {
-    values_of(py, text, options(interpolate, document_first, dialect)?, environ)
+    values_of(
+        py,
+        text,
+        options(interpolate, document_first, dialect)?,
+        environ,
+    )
 }
 
 /// Values of a UTF-8 `.env` file, or `None` when it is not a file or FIFO.
@@ -177,7 +184,12 @@ fn preserved_mode(path: PathBuf) -> Option<u32> {
 /// Replace `path` with `data` atomically (temp file in the same directory, rename).
 #[pyfunction]
 #[pyo3(signature = (path, data, mode=None))]
-fn write_atomic(py: Python<'_>, path: PathBuf, data: &Bound<'_, PyBytes>, mode: Option<u32>) -> PyResult<()> {
+fn write_atomic(
+    py: Python<'_>,
+    path: PathBuf,
+    data: &Bound<'_, PyBytes>,
+    mode: Option<u32>,
+) -> PyResult<()> {
     let bytes = data.as_bytes();
     Ok(py.detach(|| rewrite::write_atomic(&path, bytes, mode))?)
 }

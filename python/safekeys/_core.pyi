@@ -7,6 +7,7 @@ from typing import Optional, Union
 _Path = Union[str, os.PathLike[str]]
 
 __version__: str
+__all__: list[str]
 
 def values_from_text(
     text: str,

@@ -31,7 +31,8 @@ pub fn values(text: &str) -> Values {
         }
     }));
     if read.is_err() {
-        out.invalid_lines.push(1 + text[..cursor].matches('\n').count());
+        out.invalid_lines
+            .push(1 + text[..cursor].matches('\n').count());
     }
     out
 }

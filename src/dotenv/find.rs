@@ -66,7 +66,10 @@ mod tests {
         fs::write(root.join("a/.envtest"), "X=1").unwrap();
         let found = find_upwards(&sub, Path::new(".envtest")).unwrap();
         assert_eq!(found, Some(root.join("a/.envtest")));
-        assert_eq!(find_upwards(&sub, Path::new(".nope-safekeys")).unwrap(), None);
+        assert_eq!(
+            find_upwards(&sub, Path::new(".nope-safekeys")).unwrap(),
+            None
+        );
         assert!(matches!(
             find_upwards(&root.join("missing"), Path::new(".env")),
             Err(Error::StartNotFound { .. })
@@ -76,7 +79,10 @@ mod tests {
 
     #[test]
     fn abspath_is_lexical() {
-        assert_eq!(abspath(Path::new("/a/b/../c/./d")).unwrap(), PathBuf::from("/a/c/d"));
+        assert_eq!(
+            abspath(Path::new("/a/b/../c/./d")).unwrap(),
+            PathBuf::from("/a/c/d")
+        );
         assert_eq!(abspath(Path::new("/..")).unwrap(), PathBuf::from("/"));
     }
 }

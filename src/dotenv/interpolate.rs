@@ -19,9 +19,7 @@ struct Reference<'a> {
 /// (where the text starts with `${`).
 fn reference_at(value: &str, start: usize) -> Option<Reference<'_>> {
     let body = start + 2;
-    let name_len = value[body..]
-        .find(['}', ':'])
-        .unwrap_or(value.len() - body);
+    let name_len = value[body..].find(['}', ':']).unwrap_or(value.len() - body);
     let name = &value[body..body + name_len];
     let after = body + name_len;
     let rest = &value[after..];
@@ -76,9 +74,7 @@ impl Scope<'_, '_> {
     fn lookup(&mut self, name: &str) -> Option<String> {
         // A bare key (bound to None) expands to "", not to the default.
         let from_document = |resolved: &IndexMap<String, Option<String>>| {
-            resolved
-                .get(name)
-                .map(|v| v.clone().unwrap_or_default())
+            resolved.get(name).map(|v| v.clone().unwrap_or_default())
         };
         if self.document_first {
             from_document(self.resolved).or_else(|| (self.environ)(name))
@@ -115,7 +111,12 @@ impl Scope<'_, '_> {
 mod tests {
     use super::*;
 
-    fn expand(value: &str, document: &[(&str, Option<&str>)], env: &[(&str, &str)], document_first: bool) -> String {
+    fn expand(
+        value: &str,
+        document: &[(&str, Option<&str>)],
+        env: &[(&str, &str)],
+        document_first: bool,
+    ) -> String {
         let resolved: IndexMap<String, Option<String>> = document
             .iter()
             .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
@@ -136,7 +137,10 @@ mod tests {
     #[test]
     fn forms_that_expand() {
         assert_eq!(expand("${A}", &[("A", Some("1"))], &[], true), "1");
-        assert_eq!(expand("x${A}y${B}z", &[("A", Some("1"))], &[("B", "2")], true), "x1y2z");
+        assert_eq!(
+            expand("x${A}y${B}z", &[("A", Some("1"))], &[("B", "2")], true),
+            "x1y2z"
+        );
         assert_eq!(expand("${NOPE:-d}", &[], &[], true), "d");
         assert_eq!(expand("${NOPE:-a:b-c}", &[], &[], true), "a:b-c");
     }

@@ -116,7 +116,10 @@ mod tests {
             document_first: false,
             ..Options::default()
         };
-        assert_eq!(values(doc, env_first, &mut env).values["B"].as_deref(), Some("env"));
+        assert_eq!(
+            values(doc, env_first, &mut env).values["B"].as_deref(),
+            Some("env")
+        );
     }
 
     #[test]
@@ -125,7 +128,10 @@ mod tests {
             interpolate: false,
             ..Options::default()
         };
-        assert_eq!(values("A=${B}", raw, &mut no_env).values["A"].as_deref(), Some("${B}"));
+        assert_eq!(
+            values("A=${B}", raw, &mut no_env).values["A"].as_deref(),
+            Some("${B}")
+        );
     }
 
     #[test]

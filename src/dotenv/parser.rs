@@ -314,7 +314,11 @@ fn decode_escapes(raw: &str, decode: fn(char) -> Option<char>) -> Cow<'_, str> {
 /// Parse a whole document (already decoded) into its statements. A leading
 /// BOM belongs to no statement; `original` ranges index into `text` itself.
 pub fn parse(text: &str) -> Vec<Binding<'_>> {
-    let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let bom = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
     let mut reader = Reader {
         s: text,
         pos: bom,
@@ -345,7 +349,10 @@ mod tests {
     }
 
     fn one(text: &str) -> (Option<String>, Option<String>) {
-        let all: Vec<_> = kv(text).into_iter().filter(|(k, _, _)| k.is_some()).collect();
+        let all: Vec<_> = kv(text)
+            .into_iter()
+            .filter(|(k, _, _)| k.is_some())
+            .collect();
         assert_eq!(all.len(), 1, "{text:?} gave {all:?}");
         (all[0].0.clone(), all[0].1.clone())
     }
@@ -396,9 +403,19 @@ mod tests {
 
     #[test]
     fn invalid_statements_skip_one_line() {
-        for bad in ["A=\"b\"c", "A=\"b\" \"c\"", "A B=c", "A: b", "=b", "A=\"abc"] {
+        for bad in [
+            "A=\"b\"c",
+            "A=\"b\" \"c\"",
+            "A B=c",
+            "A: b",
+            "=b",
+            "A=\"abc",
+        ] {
             let parsed = kv(bad);
-            assert!(parsed.iter().any(|(_, _, e)| *e), "{bad:?} should be invalid");
+            assert!(
+                parsed.iter().any(|(_, _, e)| *e),
+                "{bad:?} should be invalid"
+            );
         }
         let parsed = parse("A=\"abc\nB=c");
         assert!(parsed[0].error);

@@ -32,7 +32,9 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
         let valid = &err.as_bytes()[..offset];
         let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
         let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let column = 1 + String::from_utf8_lossy(&valid[line_start..]).chars().count();
+        let column = 1 + String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count();
         Error::Decode {
             path: path.to_path_buf(),
             line,
