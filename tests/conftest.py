@@ -1,0 +1,165 @@
+"""Shared fixtures: run notebooks in a real ipykernel, read their outputs.
+
+``run_notebook(nb, cwd=..., timeout=...)`` starts a fresh ``python3`` kernel
+(installing the kernelspec first if this machine lacks it), executes every
+cell with nbclient and returns the executed notebook (an nbformat node).
+``cell_text(cell)`` joins all the text a cell's outputs show.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Optional, Union
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbformat import NotebookNode
+
+KERNEL_NAME = "python3"
+
+# Environment variables a notebook must not inherit from the shell running pytest:
+# they would change what python-dotenv / safekeys do, or load a user's IPython setup.
+_SCRUBBED_ENV = ("PYTHON_DOTENV_DISABLED", "PYTHONSTARTUP", "IPYTHONDIR")
+
+NotebookSource = Union[NotebookNode, str, os.PathLike, list]
+
+
+def ensure_kernelspec(name: str = KERNEL_NAME) -> str:
+    """Return the directory of kernelspec ``name``, installing ipykernel's if it is missing."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    specs = KernelSpecManager().find_kernel_specs()
+    if name not in specs:
+        from ipykernel.kernelspec import install
+
+        install(user=True, kernel_name=name)
+        specs = KernelSpecManager().find_kernel_specs()
+    assert name in specs, f"kernelspec {name!r} still missing after install: {specs}"
+    return specs[name]
+
+
+def clean_env(extra: Optional[dict] = None, drop: tuple = ()) -> dict:
+    """A copy of ``os.environ`` without variables that would change the tests' outcome."""
+    env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV and k not in drop}
+    env.update(extra or {})
+    return env
+
+
+def as_notebook(source: NotebookSource) -> NotebookNode:
+    """A notebook node from a node, an ``.ipynb`` path, or a list of cell sources.
+
+    In a list, a string starting with ``"# md\\n"`` becomes a markdown cell
+    (without that first line), anything else a code cell.
+    """
+    if isinstance(source, NotebookNode):
+        return source
+    if isinstance(source, (str, os.PathLike)):
+        return nbformat.read(os.fspath(source), as_version=4)
+    nb = nbformat.v4.new_notebook()
+    for text in source:
+        if text.startswith("# md\n"):
+            nb.cells.append(nbformat.v4.new_markdown_cell(text[len("# md\n") :]))
+        else:
+            nb.cells.append(nbformat.v4.new_code_cell(text))
+    nb.metadata["kernelspec"] = {
+        "name": KERNEL_NAME,
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    return nb
+
+
+def cell_text(cell: NotebookNode) -> str:
+    """All the text of a cell's outputs, in order, one output after another.
+
+    Stream text (stdout and stderr), ``text/plain`` of execute_result and
+    display_data, and for errors the ename, evalue and each traceback line.
+    """
+    parts: list[str] = []
+    for out in cell.get("outputs", []):
+        kind = out.get("output_type")
+        if kind == "stream":
+            parts.append(out.get("text", ""))
+        elif kind in ("execute_result", "display_data", "update_display_data"):
+            plain = out.get("data", {}).get("text/plain", "")
+            parts.append(plain if isinstance(plain, str) else "".join(plain))
+            parts.append("\n")
+        elif kind == "error":
+            parts.append(f"{out.get('ename', '')}: {out.get('evalue', '')}\n")
+            parts.extend(line + "\n" for line in out.get("traceback", []))
+    return "".join(parts)
+
+
+def stdout_text(cell: NotebookNode) -> str:
+    """Only what the cell wrote to stdout."""
+    return "".join(
+        out.get("text", "")
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "stream" and out.get("name") == "stdout"
+    )
+
+
+def cell_errors(nb: NotebookNode) -> list[tuple[int, str, str]]:
+    """``(cell index, ename, evalue)`` for every error output in the notebook."""
+    return [
+        (i, out.get("ename", ""), out.get("evalue", ""))
+        for i, cell in enumerate(nb.cells)
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "error"
+    ]
+
+
+RunNotebook = Callable[..., NotebookNode]
+
+
+@pytest.fixture(scope="session")
+def kernel_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private IPYTHONDIR, so a user's profile and startup files cannot change the kernel."""
+    return tmp_path_factory.mktemp("ipython")
+
+
+@pytest.fixture(scope="session")
+def run_notebook(kernel_home: Path) -> RunNotebook:
+    """Execute a notebook in a fresh real ipykernel and return the executed notebook.
+
+    ``run_notebook(source, cwd, timeout=30, startup_timeout=60, allow_errors=False, env=None)``:
+    ``source`` is a notebook node, an ``.ipynb`` path or a list of cell sources (see
+    ``as_notebook``); ``cwd`` is the kernel's working directory; ``timeout`` is the limit
+    per cell in seconds; ``env`` adds variables to a cleaned copy of the environment.
+    With ``allow_errors=False`` a failing cell raises ``nbclient.exceptions.CellExecutionError``.
+    """
+    ensure_kernelspec()
+
+    def run(
+        source: NotebookSource,
+        cwd: Union[str, os.PathLike],
+        timeout: int = 30,
+        startup_timeout: int = 60,
+        allow_errors: bool = False,
+        env: Optional[dict] = None,
+    ) -> NotebookNode:
+        nb = as_notebook(source)
+        cwd = os.fspath(cwd)
+        assert os.path.isdir(cwd), cwd
+        client = NotebookClient(
+            nb,
+            kernel_name=KERNEL_NAME,
+            timeout=timeout,
+            startup_timeout=startup_timeout,
+            allow_errors=allow_errors,
+            resources={"metadata": {"path": cwd}},
+        )
+        kernel_env = clean_env({"IPYTHONDIR": os.fspath(kernel_home), **(env or {})})
+        # nbclient passes these keyword arguments on to KernelManager.start_kernel.
+        return client.execute(cwd=cwd, env=kernel_env)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def python_executable() -> str:
+    """The interpreter running the tests (the one safekeys is installed in)."""
+    return sys.executable

@@ -1,0 +1,86 @@
+"""notebooks/quickstart.ipynb runs top to bottom in a fresh kernel and shows what it says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import cell_errors, cell_text
+
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "quickstart.ipynb"
+
+# Per code cell (by cell id): the exact lines it must print, in order.
+EXPECTED = {
+    "setup": ["Working in: my-project/notebooks"],
+    "find-load": [
+        "Found: my-project/.env",
+        "Loaded: True",
+        'os.environ["DEMO_GREETING"]: hello',
+    ],
+    "values": [
+        "Names: ['DEMO_GREETING', 'DEMO_NAME', 'DEMO_URL']",
+        "DEMO_URL: https://example.org/hello",
+    ],
+    "getenv": ["DEMO_NAME: Ada Lovelace", "DEMO_COLOR: blue"],
+    "edit": [
+        "(True, 'DEMO_COLOR', 'sea green')",
+        "File now reads: DEMO_COLOR='sea green'",
+        "get_key: sea green",
+        "(True, 'DEMO_COLOR')",
+        "File is empty again: True",
+    ],
+    "cleanup": ["Cleaned up: True"],
+}
+
+
+def test_quickstart_is_stored_without_outputs() -> None:
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert [c.id for c in code] == [
+        "setup",
+        "find-load",
+        "values",
+        "getenv",
+        "require",
+        "edit",
+        "cleanup",
+    ]
+    for cell in code:
+        assert cell.outputs == [], cell.id
+        assert cell.execution_count is None, cell.id
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+@pytest.fixture(scope="module")
+def executed(run_notebook):
+    return run_notebook(NOTEBOOK, cwd=NOTEBOOK.parent, timeout=30, allow_errors=True)
+
+
+def cells_by_id(nb) -> dict:
+    return {c.id: c for c in nb.cells if c.cell_type == "code"}
+
+
+def test_quickstart_runs_without_errors(executed) -> None:
+    assert cell_errors(executed) == []
+    for cell in executed.cells:
+        if cell.cell_type == "code":
+            assert cell.execution_count is not None, cell.id
+            # Nothing went to stderr: no warnings, no log lines.
+            streams = {o.get("name") for o in cell.outputs if o.output_type == "stream"}
+            assert streams <= {"stdout"}, (cell.id, cell_text(cell))
+
+
+@pytest.mark.parametrize("cell_id", list(EXPECTED))
+def test_quickstart_cell_output(executed, cell_id: str) -> None:
+    assert cell_text(cells_by_id(executed)[cell_id]).splitlines() == EXPECTED[cell_id]
+
+
+def test_quickstart_require_explains_missing_key(executed) -> None:
+    lines = cell_text(cells_by_id(executed)["require"]).splitlines()
+    assert lines[0] == "A KeyError too: True"
+    assert lines[1].startswith("DEMO_API_KEY is not set. safekeys looked in: environment, .env")
+    help_text = "\n".join(lines[2:])
+    assert "DEMO_API_KEY=" in help_text
+    assert "export DEMO_API_KEY=" in help_text
