@@ -7,7 +7,6 @@ import logging
 import os
 
 import pytest
-
 import safekeys
 from safekeys import _core
 

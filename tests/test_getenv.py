@@ -8,7 +8,6 @@ import sys
 import textwrap
 
 import pytest
-
 import safekeys
 from safekeys import _resolve
 

@@ -48,7 +48,8 @@ class DotenvSource(Source):
     What ``load_dotenv`` read, even where it did not set ``os.environ``
     (a variable already set wins there, and may later be removed). Before any
     ``load_dotenv`` call, the nearest ``.env`` (as ``find_dotenv()`` finds it)
-    is read, and read again only when its size or modification time changes.
+    is read, and read again only when its size or modification time changes;
+    ``PYTHON_DOTENV_DISABLED`` turns that off as it turns off ``load_dotenv``.
     """
 
     label = ".env"
@@ -56,10 +57,13 @@ class DotenvSource(Source):
 
     def __init__(self) -> None:
         self._loaded: dict[str, tuple[str, str]] = {}
+        self._attempted = False
         self._found: dict[str, Optional[str]] = {}
         self._found_stamp: Optional[tuple[str, int, int]] = None
 
     def record(self, values: Mapping[str, Optional[str]], origin: str) -> None:
+        """Remember what ``load_dotenv`` read (called even when it read nothing)."""
+        self._attempted = True
         for name, value in values.items():
             if value is not None:
                 self._loaded[name] = (value, origin)
@@ -72,15 +76,15 @@ class DotenvSource(Source):
         hit = self._loaded.get(name)
         if hit is not None:
             return hit[0]
-        if self._loaded:
+        if self._attempted:
             return None
         return self._nearest().get(name)
 
     def _nearest(self) -> dict[str, Optional[str]]:
-        from ._dotenv import dotenv_values
+        from ._dotenv import _load_dotenv_disabled, dotenv_values
         from ._find import find_dotenv
 
-        path = find_dotenv()
+        path = "" if _load_dotenv_disabled() else find_dotenv()
         if not path:
             self._found, self._found_stamp = {}, None
             return self._found
@@ -103,7 +107,10 @@ class Resolution:
         self.source = source
 
     def __repr__(self) -> str:
-        return f"Resolution(name={self.name!r}, source={self.source.label!r}, length={len(self.value)})"
+        return (
+            f"Resolution(name={self.name!r}, source={self.source.label!r}, "
+            f"length={len(self.value)})"
+        )
 
 
 ENVIRON = EnvironSource()
