@@ -1,9 +1,11 @@
-//! safekeys' core: python-dotenv-compatible `.env` handling in pure Rust.
+//! safekeys' core in pure Rust: python-dotenv-compatible `.env` handling
+//! and the masking engine.
 //! Nothing here knows about Python; `python.rs` (feature `python`) is the
 //! one module that converts types and maps errors for the extension.
 
 pub mod dotenv;
 pub mod error;
+pub mod mask;
 
 #[cfg(feature = "python")]
 mod python;

@@ -2,11 +2,16 @@
 
 use crate::dotenv::{self, find, rewrite, source, Dialect, Options, Values};
 use crate::error::Error;
+use crate::mask::{self, classify, Refusal, Registry, Stream};
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+
+/// Texts at least this long are scrubbed with the GIL released.
+const DETACH_BYTES: usize = 64 * 1024;
 
 /// The one place core errors become Python exceptions.
 impl From<Error> for PyErr {
@@ -200,6 +205,135 @@ fn find_upwards(start: PathBuf, filename: PathBuf) -> PyResult<Option<std::ffi::
     Ok(find::find_upwards(&start, &filename)?.map(PathBuf::into_os_string))
 }
 
+/// The secrets registry, its matcher, and one scrubbing state per output stream.
+#[pyclass(module = "safekeys._core", frozen)]
+struct Masker {
+    registry: Mutex<Registry>,
+    streams: Mutex<HashMap<String, Stream>>,
+}
+
+/// A poisoned lock only means another thread panicked mid-update; the
+/// data is still usable, and refusing to mask would be worse.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[pymethods]
+impl Masker {
+    #[new]
+    fn new() -> Self {
+        Masker {
+            registry: Mutex::new(Registry::default()),
+            streams: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Register `value` under `name`: "added", "updated" or "too-short".
+    fn add(&self, name: &str, value: &str, source: &str) -> &'static str {
+        match lock(&self.registry).add(name, value, source) {
+            Ok(true) => "added",
+            Ok(false) => "updated",
+            Err(Refusal::TooShort) => "too-short",
+        }
+    }
+
+    fn remove_name(&self, name: &str) -> usize {
+        lock(&self.registry).remove_name(name)
+    }
+
+    fn remove_value(&self, value: &str) -> bool {
+        lock(&self.registry).remove_value(value)
+    }
+
+    fn clear(&self) {
+        lock(&self.registry).clear();
+    }
+
+    fn __len__(&self) -> usize {
+        lock(&self.registry).len()
+    }
+
+    /// `(name, source, length, fingerprint)` of each secret, never a value.
+    fn entries(&self) -> Vec<(String, String, usize, String)> {
+        lock(&self.registry)
+            .infos()
+            .into_iter()
+            .map(|i| (i.name, i.source, i.length, i.fingerprint))
+            .collect()
+    }
+
+    /// `text` with every registered secret, in every form, masked.
+    fn scrub(&self, py: Python<'_>, text: &str) -> String {
+        let masker = lock(&self.registry).masker();
+        if text.len() >= DETACH_BYTES {
+            py.detach(|| masker.scrub(text).into_owned())
+        } else {
+            masker.scrub(text).into_owned()
+        }
+    }
+
+    /// Whether `text` holds a registered secret in any form.
+    fn contains_secret(&self, text: &str) -> bool {
+        !lock(&self.registry).masker().find(text).is_empty()
+    }
+
+    /// Add a chunk of the stream `name`; returns the masked text safe to send now.
+    /// Keeps the GIL: releasing it while holding the streams lock could deadlock
+    /// with a thread that holds the GIL and waits for that lock.
+    fn feed(&self, name: &str, text: &str) -> String {
+        let masker = lock(&self.registry).masker();
+        let mut streams = lock(&self.streams);
+        streams
+            .entry(name.to_string())
+            .or_default()
+            .feed(&masker, text)
+    }
+
+    /// Release what the stream `name` holds back, masked.
+    fn flush(&self, name: &str) -> String {
+        let masker = lock(&self.registry).masker();
+        match lock(&self.streams).get_mut(name) {
+            Some(stream) => stream.flush(&masker),
+            None => String::new(),
+        }
+    }
+
+    /// Names of the streams holding text back.
+    fn pending(&self) -> Vec<String> {
+        let mut names: Vec<String> = lock(&self.streams)
+            .iter()
+            .filter(|(_, s)| s.pending_len() > 0)
+            .map(|(n, _)| n.clone())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+/// Whether a variable called `name` probably holds a secret.
+#[pyfunction]
+fn secret_name(name: &str) -> bool {
+    classify::secret_name(name)
+}
+
+/// The kind of well-known credential `value` is, if any.
+#[pyfunction]
+fn known_shape(value: &str) -> Option<&'static str> {
+    classify::known_shape(value)
+}
+
+/// The password inside a URL's user-info, if any.
+#[pyfunction]
+fn url_password(value: &str) -> Option<String> {
+    classify::url_password(value).map(|r| value[r].to_string())
+}
+
+/// `sha256:` and 8 hex digits: enough to tell values apart, nothing to recover.
+#[pyfunction]
+fn fingerprint(value: &str) -> String {
+    mask::fingerprint(value)
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
@@ -212,5 +346,11 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(preserved_mode, m)?)?;
     m.add_function(wrap_pyfunction!(write_atomic, m)?)?;
     m.add_function(wrap_pyfunction!(find_upwards, m)?)?;
+    m.add_class::<Masker>()?;
+    m.add_function(wrap_pyfunction!(secret_name, m)?)?;
+    m.add_function(wrap_pyfunction!(known_shape, m)?)?;
+    m.add_function(wrap_pyfunction!(url_password, m)?)?;
+    m.add_function(wrap_pyfunction!(fingerprint, m)?)?;
+    m.add("MIN_SECRET_CHARS", mask::MIN_SECRET_CHARS)?;
     Ok(())
 }

@@ -1,0 +1,320 @@
+//! Which values are secrets: by the variable's name, by the value's shape
+//! (well-known key formats), or a password inside a URL.
+
+/// Words that make a variable name look secret, as whole name parts.
+const SECRET_WORDS: &[&str] = &[
+    "KEY",
+    "KEYS",
+    "APIKEY",
+    "TOKEN",
+    "TOKENS",
+    "SECRET",
+    "SECRETS",
+    "PASSWORD",
+    "PASSWORDS",
+    "PASSWD",
+    "PWD",
+    "PASS",
+    "PASSPHRASE",
+    "CREDENTIAL",
+    "CREDENTIALS",
+    "CRED",
+    "CREDS",
+    "AUTH",
+    "AUTHORIZATION",
+    "PRIVATE",
+    "SIGNATURE",
+    "COOKIE",
+    "SESSION",
+    "DSN",
+    "BEARER",
+    "JWT",
+    "SALT",
+    "WEBHOOK",
+];
+
+/// Endings that make a run-together name part secret (`APIKEY`, `DBPASSWORD`).
+const SECRET_ENDINGS: &[&str] = &["KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "PWD"];
+
+/// Whether a variable called `name` probably holds a secret.
+pub fn secret_name(name: &str) -> bool {
+    split_name(name).iter().any(|part| {
+        SECRET_WORDS.contains(&part.as_str())
+            || SECRET_ENDINGS
+                .iter()
+                .any(|end| part.len() > end.len() && part.ends_with(end))
+    })
+}
+
+/// `OPENAI_API_KEY`, `openaiApiKey`, `db.password` → upper-case parts.
+fn split_name(name: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            if !current.is_empty() {
+                parts.push(std::mem::take(&mut current));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower && !current.is_empty() {
+            parts.push(std::mem::take(&mut current));
+        }
+        prev_lower = c.is_lowercase() || c.is_numeric();
+        current.extend(c.to_uppercase());
+    }
+    if !current.is_empty() {
+        parts.push(current);
+    }
+    parts
+}
+
+/// A well-known credential format: its prefix, what may follow, and how
+/// many such characters at least.
+struct Shape {
+    kind: &'static str,
+    prefix: &'static str,
+    body: fn(u8) -> bool,
+    min_body: usize,
+}
+
+fn token_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+fn alnum(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+fn upper_alnum(b: u8) -> bool {
+    b.is_ascii_uppercase() || b.is_ascii_digit()
+}
+
+const SHAPES: &[Shape] = &[
+    Shape {
+        kind: "Anthropic API key",
+        prefix: "sk-ant-",
+        body: token_char,
+        min_body: 20,
+    },
+    Shape {
+        kind: "OpenAI project key",
+        prefix: "sk-proj-",
+        body: token_char,
+        min_body: 20,
+    },
+    Shape {
+        kind: "OpenAI API key",
+        prefix: "sk-",
+        body: token_char,
+        min_body: 20,
+    },
+    Shape {
+        kind: "GitHub token",
+        prefix: "ghp_",
+        body: alnum,
+        min_body: 30,
+    },
+    Shape {
+        kind: "GitHub OAuth token",
+        prefix: "gho_",
+        body: alnum,
+        min_body: 30,
+    },
+    Shape {
+        kind: "GitHub user token",
+        prefix: "ghu_",
+        body: alnum,
+        min_body: 30,
+    },
+    Shape {
+        kind: "GitHub server token",
+        prefix: "ghs_",
+        body: alnum,
+        min_body: 30,
+    },
+    Shape {
+        kind: "GitHub refresh token",
+        prefix: "ghr_",
+        body: alnum,
+        min_body: 30,
+    },
+    Shape {
+        kind: "GitHub fine-grained token",
+        prefix: "github_pat_",
+        body: token_char,
+        min_body: 30,
+    },
+    Shape {
+        kind: "GitLab token",
+        prefix: "glpat-",
+        body: token_char,
+        min_body: 20,
+    },
+    Shape {
+        kind: "AWS access key id",
+        prefix: "AKIA",
+        body: upper_alnum,
+        min_body: 16,
+    },
+    Shape {
+        kind: "AWS temporary access key id",
+        prefix: "ASIA",
+        body: upper_alnum,
+        min_body: 16,
+    },
+    Shape {
+        kind: "Slack token",
+        prefix: "xoxb-",
+        body: token_char,
+        min_body: 10,
+    },
+    Shape {
+        kind: "Slack token",
+        prefix: "xoxa-",
+        body: token_char,
+        min_body: 10,
+    },
+    Shape {
+        kind: "Slack token",
+        prefix: "xoxp-",
+        body: token_char,
+        min_body: 10,
+    },
+    Shape {
+        kind: "Slack token",
+        prefix: "xoxr-",
+        body: token_char,
+        min_body: 10,
+    },
+    Shape {
+        kind: "Google API key",
+        prefix: "AIza",
+        body: token_char,
+        min_body: 30,
+    },
+    Shape {
+        kind: "Hugging Face token",
+        prefix: "hf_",
+        body: alnum,
+        min_body: 30,
+    },
+    Shape {
+        kind: "Stripe live key",
+        prefix: "sk_live_",
+        body: alnum,
+        min_body: 16,
+    },
+    Shape {
+        kind: "Stripe restricted key",
+        prefix: "rk_live_",
+        body: alnum,
+        min_body: 16,
+    },
+    Shape {
+        kind: "Stripe test key",
+        prefix: "sk_test_",
+        body: alnum,
+        min_body: 16,
+    },
+];
+
+/// The kind of well-known credential `value` is, if it is one.
+pub fn known_shape(value: &str) -> Option<&'static str> {
+    let value = value.trim();
+    if value.contains("-----BEGIN") && value.contains("PRIVATE KEY-----") {
+        return Some("PEM private key");
+    }
+    SHAPES.iter().find_map(|shape| {
+        let body = value.strip_prefix(shape.prefix)?.as_bytes();
+        let run = body.iter().take_while(|&&b| (shape.body)(b)).count();
+        (run >= shape.min_body).then_some(shape.kind)
+    })
+}
+
+/// Byte range of the password in a URL's user-info (`scheme://user:PASSWORD@host`).
+pub fn url_password(value: &str) -> Option<std::ops::Range<usize>> {
+    let scheme_end = value.find("://")?;
+    if scheme_end == 0
+        || !value[..scheme_end]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    {
+        return None;
+    }
+    let authority_start = scheme_end + 3;
+    let authority_len = value[authority_start..]
+        .find(['/', '?', '#'])
+        .unwrap_or(value.len() - authority_start);
+    let authority = &value[authority_start..authority_start + authority_len];
+    let at = authority.rfind('@')?;
+    let colon = authority[..at].find(':')?;
+    let range = authority_start + colon + 1..authority_start + at;
+    (!range.is_empty()).then_some(range)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_names() {
+        for name in [
+            "OPENAI_API_KEY",
+            "GITHUB_TOKEN",
+            "DB_PASSWORD",
+            "aws_secret_access_key",
+            "apiKey",
+            "SENTRY_DSN",
+            "SESSION_COOKIE",
+            "MY_PWD",
+            "PRIVATE_KEY_PEM",
+            "DBPASSWORD",
+        ] {
+            assert!(secret_name(name), "{name}");
+        }
+        for name in [
+            "HOME",
+            "PATH",
+            "KEYBOARD_LAYOUT",
+            "AUTHOR",
+            "COMPASS_HEADING",
+            "DEBUG",
+        ] {
+            assert!(!secret_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn known_shapes() {
+        assert_eq!(
+            known_shape("sk-ant-api03-abcdefghijklmnopqrstuvwxyz"),
+            Some("Anthropic API key")
+        );
+        assert_eq!(
+            known_shape("sk-proj-abcdefghijklmnopqrstuvwxyz"),
+            Some("OpenAI project key")
+        );
+        assert_eq!(
+            known_shape("ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+            Some("GitHub token")
+        );
+        assert_eq!(
+            known_shape("AKIAIOSFODNN7EXAMPLE"),
+            Some("AWS access key id")
+        );
+        assert_eq!(known_shape("hello world"), None);
+        assert_eq!(known_shape("sk-short"), None);
+    }
+
+    #[test]
+    fn url_passwords() {
+        let url = "postgres://app:s3cr3t-pass@db.internal:5432/prod";
+        assert_eq!(url_password(url).map(|r| &url[r]), Some("s3cr3t-pass"));
+        assert_eq!(url_password("https://example.invalid/a:b@c"), None);
+        assert_eq!(url_password("https://user@example.invalid/"), None);
+        assert_eq!(url_password("not a url"), None);
+    }
+}

@@ -1,0 +1,246 @@
+//! Masking: a registry of secrets, the forms each can take in output, and
+//! scrubbing of whole texts and of streams that arrive in pieces.
+
+pub mod classify;
+pub mod matcher;
+pub mod render;
+pub mod variants;
+
+use matcher::{Hit, Matcher};
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+use std::borrow::Cow;
+use std::sync::Arc;
+use zeroize::Zeroizing;
+
+/// Values shorter than this are never masked: they would shred ordinary output.
+pub const MIN_SECRET_CHARS: usize = 6;
+
+/// What the registry knows about one secret, without its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Info {
+    pub name: String,
+    pub source: String,
+    /// Length in characters.
+    pub length: usize,
+    /// `sha256:` and the first 8 hex digits of the value's SHA-256.
+    pub fingerprint: String,
+}
+
+struct Entry {
+    info: Info,
+    value: SecretString,
+}
+
+/// Why a value was not registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    TooShort,
+}
+
+/// The secrets to mask, and the matcher built from them.
+#[derive(Default)]
+pub struct Registry {
+    entries: Vec<Entry>,
+    masker: Arc<Masker>,
+}
+
+pub fn fingerprint(value: &str) -> String {
+    let digest = Sha256::digest(value.as_bytes());
+    let hex: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+impl Registry {
+    /// Register `value` under `name`. Registering a value again updates its
+    /// name and source. Returns whether the matcher changed.
+    pub fn add(&mut self, name: &str, value: &str, source: &str) -> Result<bool, Refusal> {
+        if value.chars().count() < MIN_SECRET_CHARS {
+            return Err(Refusal::TooShort);
+        }
+        if let Some(entry) = self
+            .entries
+            .iter_mut()
+            .find(|e| e.value.expose_secret() == value)
+        {
+            entry.info.name = name.to_string();
+            entry.info.source = source.to_string();
+            self.rebuild();
+            return Ok(false);
+        }
+        self.entries.push(Entry {
+            info: Info {
+                name: name.to_string(),
+                source: source.to_string(),
+                length: value.chars().count(),
+                fingerprint: fingerprint(value),
+            },
+            value: SecretString::from(value.to_string()),
+        });
+        self.rebuild();
+        Ok(true)
+    }
+
+    /// Forget every secret registered under `name`. Returns how many.
+    pub fn remove_name(&mut self, name: &str) -> usize {
+        let before = self.entries.len();
+        self.entries.retain(|e| e.info.name != name);
+        let removed = before - self.entries.len();
+        if removed > 0 {
+            self.rebuild();
+        }
+        removed
+    }
+
+    /// Forget `value`. Returns whether it was registered.
+    pub fn remove_value(&mut self, value: &str) -> bool {
+        let before = self.entries.len();
+        self.entries.retain(|e| e.value.expose_secret() != value);
+        let removed = before != self.entries.len();
+        if removed {
+            self.rebuild();
+        }
+        removed
+    }
+
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.rebuild();
+    }
+
+    pub fn infos(&self) -> Vec<Info> {
+        self.entries.iter().map(|e| e.info.clone()).collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The current matcher; cheap to clone and use from any thread.
+    pub fn masker(&self) -> Arc<Masker> {
+        Arc::clone(&self.masker)
+    }
+
+    fn rebuild(&mut self) {
+        let mut patterns = Vec::new();
+        for (index, entry) in self.entries.iter().enumerate() {
+            for variant in variants::variants(entry.value.expose_secret()) {
+                patterns.push((Zeroizing::new(variant.as_bytes().to_vec()), index));
+            }
+        }
+        let names = self.entries.iter().map(|e| e.info.name.clone()).collect();
+        self.masker = Arc::new(Masker {
+            matcher: Matcher::new(patterns),
+            names,
+        });
+    }
+}
+
+/// An immutable snapshot of the registry that scrubs text.
+pub struct Masker {
+    matcher: Matcher,
+    names: Vec<String>,
+}
+
+impl Default for Masker {
+    fn default() -> Self {
+        Masker {
+            matcher: Matcher::new(Vec::new()),
+            names: Vec::new(),
+        }
+    }
+}
+
+impl Masker {
+    pub fn is_empty(&self) -> bool {
+        self.matcher.is_empty()
+    }
+
+    /// Where secrets (in any form) occur in `text`.
+    pub fn find(&self, text: &str) -> Vec<Hit> {
+        if self.is_empty() {
+            return Vec::new();
+        }
+        self.matcher.find(text)
+    }
+
+    /// `text` with every secret replaced by `[masked:NAME]`. When `\b` or
+    /// `\r` would make a frontend show a secret the raw text hides, the text
+    /// comes back as the frontend would render it, masked.
+    pub fn scrub<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        if self.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        let hits = self.matcher.find(text);
+        let masked = self.replace(text, &hits);
+        if !render::has_controls(&masked) {
+            return masked;
+        }
+        let shown = render::render(&masked);
+        let shown_hits = self.matcher.find(&shown);
+        if shown_hits.is_empty() {
+            return masked;
+        }
+        let rendered = render::render(text);
+        let rendered_hits = self.matcher.find(&rendered);
+        Cow::Owned(self.replace(&rendered, &rendered_hits).into_owned())
+    }
+
+    fn replace<'a>(&self, text: &'a str, hits: &[Hit]) -> Cow<'a, str> {
+        if hits.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut cursor = 0;
+        for hit in hits {
+            out.push_str(&text[cursor..hit.range.start]);
+            out.push_str("[masked:");
+            out.push_str(&self.names[hit.secret]);
+            out.push(']');
+            cursor = hit.range.end;
+        }
+        out.push_str(&text[cursor..]);
+        Cow::Owned(out)
+    }
+}
+
+/// One output stream (stdout, stderr, ...) whose text arrives in pieces.
+/// Holds back only a tail that could still become a secret.
+#[derive(Default)]
+pub struct Stream {
+    pending: Zeroizing<String>,
+}
+
+impl Stream {
+    /// Add `chunk`; returns the masked text that is safe to send now.
+    pub fn feed(&mut self, masker: &Masker, chunk: &str) -> String {
+        self.pending.push_str(chunk);
+        if masker.is_empty() {
+            return std::mem::take(&mut *self.pending);
+        }
+        let hits = masker.matcher.find(&self.pending);
+        let keep = masker.matcher.hold_back(&self.pending, &hits);
+        let cut = self.pending.len() - keep;
+        let released = masker.scrub(&self.pending[..cut]).into_owned();
+        let rest = self.pending[cut..].to_string();
+        *self.pending = rest;
+        released
+    }
+
+    /// Release everything held back, masked.
+    pub fn flush(&mut self, masker: &Masker) -> String {
+        let text = std::mem::take(&mut *self.pending);
+        masker.scrub(&text).into_owned()
+    }
+
+    pub fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+}
+
+#[cfg(test)]
+mod tests;

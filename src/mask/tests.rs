@@ -1,0 +1,173 @@
+use super::*;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine;
+
+const KEY: &str = "sk-proj-Q7vLx2Rk9TbW4mZc8NpJ3hYf6DsGa1Ue";
+
+fn registry(secrets: &[(&str, &str)]) -> Registry {
+    let mut r = Registry::default();
+    for (name, value) in secrets {
+        r.add(name, value, "test").unwrap();
+    }
+    r
+}
+
+/// No run of 12 characters of `secret` in `text`.
+fn no_run_of(text: &str, secret: &str) -> bool {
+    let chars: Vec<char> = secret.chars().collect();
+    chars.len() < 12
+        || chars
+            .windows(12)
+            .all(|w| !text.contains(&w.iter().collect::<String>()))
+}
+
+#[test]
+fn whole_secret_is_replaced_by_its_name() {
+    let r = registry(&[("OPENAI_API_KEY", KEY)]);
+    let out = r.masker().scrub(&format!("key is {KEY}!")).into_owned();
+    assert_eq!(out, "key is [masked:OPENAI_API_KEY]!");
+}
+
+#[test]
+fn fragments_of_twelve_or_more_are_masked() {
+    let r = registry(&[("K", KEY)]);
+    let m = r.masker();
+    for piece in [&KEY[4..], &KEY[..KEY.len() - 3], &KEY[10..22]] {
+        let out = m.scrub(piece);
+        assert!(no_run_of(&out, KEY), "{out}");
+        assert!(out.contains("[masked:K]"));
+    }
+    // Eleven characters are not a leak by the contract, and stay.
+    assert_eq!(m.scrub(&KEY[10..21]), &KEY[10..21]);
+}
+
+#[test]
+fn short_secrets_match_only_whole() {
+    let r = registry(&[("PIN", "hunter2x")]);
+    let m = r.masker();
+    assert_eq!(m.scrub("pw=hunter2x;"), "pw=[masked:PIN];");
+    assert_eq!(m.scrub("hunter2"), "hunter2");
+    assert!(matches!(r.masker().scrub("abc"), Cow::Borrowed(_)));
+    let mut r = Registry::default();
+    assert_eq!(r.add("X", "12345", "t"), Err(Refusal::TooShort));
+}
+
+#[test]
+fn encoded_forms_are_masked() {
+    let odd = "Zq9+/<&>\"'\\é-ÅpLm_8Xw!~";
+    let r = registry(&[("K", KEY), ("ODD", odd)]);
+    let m = r.masker();
+    for (secret, framed) in [
+        (KEY, format!("Authorization: Bearer {KEY}\n")),
+        (KEY, format!("user:{KEY}")),
+        (KEY, format!("x{KEY}")),
+        (odd, format!("ab{odd}")),
+    ] {
+        for encoded in [STANDARD.encode(&framed), URL_SAFE_NO_PAD.encode(&framed)] {
+            let out = m.scrub(&encoded).into_owned();
+            let core = variants::variants(secret);
+            assert!(
+                core.iter()
+                    .skip(1)
+                    .all(|v| v.len() < 12 || !out.contains(v.as_str())),
+                "{encoded} -> {out}"
+            );
+            assert!(out.contains("[masked:"), "{encoded} -> {out}");
+        }
+    }
+    let json = "\"Zq9+/<&>\\\"'\\\\\\u00e9-\\u00c5pLm_8Xw!~\"";
+    assert_eq!(m.scrub(json), "\"[masked:ODD]\"");
+    let html = "Zq9+/&lt;&amp;&gt;&quot;&#x27;\\é-ÅpLm_8Xw!~";
+    assert_eq!(m.scrub(html), "[masked:ODD]");
+    let pct = "Zq9%2B%2F%3C%26%3E%22%27%5C%C3%A9-%C3%85pLm_8Xw%21~";
+    assert_eq!(m.scrub(pct), "[masked:ODD]");
+    let repr = "'Zq9+/<&>\"\\'\\\\é-ÅpLm_8Xw!~'";
+    assert_eq!(m.scrub(repr), "'[masked:ODD]'");
+}
+
+#[test]
+fn multi_line_secrets_whole_and_by_line() {
+    let pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n-----END PRIVATE KEY-----";
+    let r = registry(&[("PEM", pem)]);
+    let m = r.masker();
+    assert_eq!(m.scrub(pem), "[masked:PEM]");
+    let out = m
+        .scrub("line: BKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n")
+        .into_owned();
+    assert_eq!(out, "line: [masked:PEM]\n");
+}
+
+#[test]
+fn rendering_controls_cannot_smuggle_a_secret() {
+    let r = registry(&[("K", KEY)]);
+    let m = r.masker();
+    for i in [3, 8, 11, 20, 30] {
+        let sneaky = format!("{}X\u{8}{}", &KEY[..i], &KEY[i..]);
+        let out = m.scrub(&sneaky).into_owned();
+        assert!(
+            no_run_of(&render::render(&out), KEY),
+            "{sneaky:?} -> {out:?}"
+        );
+        let over = format!("{}\r{}", "x".repeat(5), KEY);
+        assert!(no_run_of(&render::render(&m.scrub(&over)), KEY));
+    }
+}
+
+#[test]
+fn streams_split_anywhere_never_leak() {
+    let r = registry(&[("K", KEY)]);
+    let m = r.masker();
+    let text = format!("before {KEY} middle {} after\n", &KEY[5..]);
+    for a in 0..text.len() {
+        for b in a..text.len() {
+            let mut s = Stream::default();
+            let mut out = s.feed(&m, &text[..a]);
+            out += &s.feed(&m, &text[a..b]);
+            out += &s.feed(&m, &text[b..]);
+            out += &s.flush(&m);
+            assert!(no_run_of(&out, KEY), "split {a},{b}: {out}");
+            assert_eq!(out, "before [masked:K] middle [masked:K] after\n");
+        }
+    }
+}
+
+#[test]
+fn one_character_at_a_time() {
+    let r = registry(&[("K", KEY)]);
+    let m = r.masker();
+    let mut s = Stream::default();
+    let mut out = String::new();
+    for c in format!("{KEY}\n").chars() {
+        out += &s.feed(&m, &c.to_string());
+    }
+    out += &s.flush(&m);
+    assert_eq!(out, "[masked:K]\n");
+}
+
+#[test]
+fn ordinary_text_is_released_at_once() {
+    let r = registry(&[("K", KEY)]);
+    let m = r.masker();
+    let mut s = Stream::default();
+    assert_eq!(s.feed(&m, "hello world\n"), "hello world\n");
+    assert_eq!(s.pending_len(), 0);
+}
+
+#[test]
+fn no_false_alarms_on_plain_text() {
+    let r = registry(&[("K", KEY), ("B", "another-secret-value-123456")]);
+    let m = r.masker();
+    let text = "The quick brown fox jumps over the lazy dog. 0123456789 ".repeat(100);
+    assert!(matches!(m.scrub(&text), Cow::Borrowed(_)));
+}
+
+#[test]
+fn registry_lists_without_values() {
+    let mut r = registry(&[("K", KEY)]);
+    let info = &r.infos()[0];
+    assert_eq!(info.length, KEY.len());
+    assert!(info.fingerprint.starts_with("sha256:"));
+    assert!(!format!("{info:?}").contains(&KEY[..12]));
+    assert_eq!(r.remove_name("K"), 1);
+    assert_eq!(r.masker().scrub(KEY), KEY);
+}

@@ -1,0 +1,209 @@
+//! The forms in which a secret can reach an output: itself, encoded,
+//! escaped, and line by line when it spans lines.
+
+use base64::alphabet::{Alphabet, STANDARD, URL_SAFE};
+use base64::engine::general_purpose::NO_PAD;
+use base64::engine::GeneralPurpose;
+use base64::Engine;
+use std::fmt::Write;
+use zeroize::Zeroizing;
+
+/// Every form of `secret` worth searching for, `secret` itself first,
+/// without duplicates.
+pub fn variants(secret: &str) -> Vec<Zeroizing<String>> {
+    let mut out: Vec<Zeroizing<String>> = Vec::new();
+    let mut push = |v: String| {
+        let v = Zeroizing::new(v);
+        if !v.is_empty() && !out.iter().any(|have| **have == *v) {
+            out.push(v);
+        }
+    };
+    push(secret.to_string());
+    for alphabet in [&STANDARD, &URL_SAFE] {
+        for offset in 0..3 {
+            push(base64_core(secret.as_bytes(), offset, alphabet));
+        }
+    }
+    push(percent_encode(secret, b""));
+    push(percent_encode(secret, b"/"));
+    push(percent_encode(secret, b"").replace("%20", "+"));
+    push(json_escape(secret, true));
+    push(json_escape(secret, false));
+    push(html_escape(secret, true));
+    push(html_escape(secret, false));
+    push(repr_escape(secret, true));
+    push(repr_escape(secret, false));
+    push(bytes_repr_escape(secret));
+    if secret.contains(['\n', '\r']) {
+        for line in secret.lines() {
+            let line = line.trim_end_matches('\r');
+            // PEM armour lines ("-----BEGIN ... KEY-----") are not secret.
+            if !line.starts_with("-----") {
+                push(line.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The base64 characters that depend only on `bytes` when they sit at
+/// byte `offset` (mod 3) of a longer encoded stream: what stays the same
+/// whatever precedes or follows them, padded or not.
+fn base64_core(bytes: &[u8], offset: usize, alphabet: &Alphabet) -> String {
+    let engine = GeneralPurpose::new(alphabet, NO_PAD);
+    let mut shifted = Zeroizing::new(vec![0u8; offset]);
+    shifted.extend_from_slice(bytes);
+    let encoded = Zeroizing::new(engine.encode(&*shifted));
+    let first_bit = 8 * offset;
+    let end_bit = 8 * (offset + bytes.len());
+    let first = first_bit.div_ceil(6);
+    let end = end_bit / 6;
+    if end <= first {
+        return String::new();
+    }
+    encoded[first..end].to_string()
+}
+
+/// `urllib.parse.quote(s, safe=...)`: unreserved bytes stay, others `%XX`.
+fn percent_encode(s: &str, safe: &[u8]) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() || b"_.-~".contains(&b) || safe.contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// The inside of `json.dumps(s)` (`ensure_ascii` as Python's default).
+fn json_escape(s: &str, ensure_ascii: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 || (ensure_ascii && !c.is_ascii()) => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `html.escape(s, quote=...)`.
+fn html_escape(s: &str, quote: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if quote => out.push_str("&quot;"),
+            '\'' if quote => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The inside of Python's `repr(s)`; `escape_single` for the form where
+/// the repr is single-quoted and `'` must be escaped.
+fn repr_escape(s: &str, escape_single: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' if escape_single => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The inside of `repr(s.encode())`: non-ASCII bytes become `\xNN`.
+fn bytes_repr_escape(s: &str) -> String {
+    if s.is_ascii() {
+        return String::new();
+    }
+    let mut out = String::with_capacity(s.len() * 4);
+    for &b in s.as_bytes() {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x20..=0x7e => out.push(b as char),
+            _ => {
+                let _ = write!(out, "\\x{b:02x}");
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::engine::general_purpose::{STANDARD as B64, URL_SAFE as B64URL};
+
+    fn has(vs: &[Zeroizing<String>], s: &str) -> bool {
+        vs.iter().any(|v| **v == s)
+    }
+
+    #[test]
+    fn base64_cores_appear_in_any_alignment() {
+        let secret = "sk-proj-Zx9_?>+/abcdefghijklmnop";
+        let vs = variants(secret);
+        for prefix in ["", "u", "us", "user:", "Authorization: Bearer "] {
+            for suffix in ["", "\n", "!"] {
+                let data = format!("{prefix}{secret}{suffix}");
+                for encoded in [B64.encode(&data), B64URL.encode(&data)] {
+                    assert!(
+                        vs.iter()
+                            .any(|v| encoded.contains(v.as_str()) && v.len() >= 40),
+                        "no core of {prefix:?}+secret+{suffix:?} in {encoded}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn escapes_match_python() {
+        let s = "a\"b\\c<d>&e'f/g+h é\n";
+        let vs = variants(s);
+        assert!(has(&vs, "a\\\"b\\\\c<d>&e'f/g+h \\u00e9\\n"));
+        assert!(has(&vs, "a\\\"b\\\\c<d>&e'f/g+h é\\n"));
+        assert!(has(&vs, "a&quot;b\\c&lt;d&gt;&amp;e&#x27;f/g+h é\n"));
+        assert!(has(&vs, "a\"b\\\\c<d>&e\\'f/g+h é\\n"));
+        assert!(has(&vs, "a%22b%5Cc%3Cd%3E%26e%27f%2Fg%2Bh%20%C3%A9%0A"));
+        assert!(has(&vs, "a%22b%5Cc%3Cd%3E%26e%27f/g%2Bh%20%C3%A9%0A"));
+        assert!(has(&vs, "a%22b%5Cc%3Cd%3E%26e%27f%2Fg%2Bh+%C3%A9%0A"));
+    }
+
+    #[test]
+    fn lines_of_a_pem_block_but_not_its_armour() {
+        let pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n";
+        let vs = variants(pem);
+        assert!(has(&vs, "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"));
+        assert!(has(&vs, "BKcwggSjAgEAAoIBAQC7"));
+        assert!(!has(&vs, "-----BEGIN PRIVATE KEY-----"));
+    }
+}
