@@ -18,7 +18,23 @@ from ._dotenv import (
 )
 from ._errors import DotenvDecodeError, MissingKeyError
 from ._find import find_dotenv
+from ._masking import mask, registered, scrub, unmask
 from ._resolve import getenv, require
+
+
+def load_ipython_extension(ipython: object) -> None:
+    """``%load_ext safekeys``: load ``.env`` and mask secrets in every output."""
+    from .ipython import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython: object) -> None:
+    """``%unload_ext safekeys``: stop masking and restore the kernel."""
+    from .ipython import unload_ipython_extension as unload
+
+    unload(ipython)
+
 
 __all__ = [
     "DotenvDecodeError",
@@ -30,7 +46,13 @@ __all__ = [
     "get_key",
     "getenv",
     "load_dotenv",
+    "load_ipython_extension",
+    "mask",
+    "registered",
     "require",
+    "scrub",
     "set_key",
+    "unload_ipython_extension",
+    "unmask",
     "unset_key",
 ]

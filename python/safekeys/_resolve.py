@@ -140,7 +140,13 @@ def remove_source(source: Source) -> None:
 
 
 def record_loaded(values: Mapping[str, Optional[str]], origin: str) -> None:
+    """``load_dotenv`` read ``values`` from ``origin``: remember them and mask the secret ones."""
+    from . import _masking
+
     DOTENV.record(values, origin)
+    for name, value in values.items():
+        if value is not None:
+            _masking.consider(name, value, DOTENV.label)
 
 
 def resolve(name: str) -> Optional[Resolution]:
@@ -148,7 +154,10 @@ def resolve(name: str) -> Optional[Resolution]:
     for source in _chain:
         value = source.lookup(name)
         if value is not None:
+            from . import _masking
+
             _found_in[name] = source.label
+            _masking.consider(name, value, source.label)
             return Resolution(name, value, source)
     return None
 

@@ -36,8 +36,31 @@ const SECRET_WORDS: &[&str] = &[
 /// Endings that make a run-together name part secret (`APIKEY`, `DBPASSWORD`).
 const SECRET_ENDINGS: &[&str] = &["KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "PWD"];
 
+/// Well-known variables whose names match a secret word but whose values
+/// are paths, sockets or ids (`PWD` is the working directory).
+const ORDINARY_NAMES: &[&str] = &[
+    "PWD",
+    "OLDPWD",
+    "SSH_AUTH_SOCK",
+    "SESSION_MANAGER",
+    "DESKTOP_SESSION",
+    "JPY_SESSION_NAME",
+    "TERM_SESSION_ID",
+    "DBUS_SESSION_BUS_ADDRESS",
+    "GNOME_KEYRING_CONTROL",
+    "GPG_AGENT_INFO",
+    "XDG_SESSION_ID",
+    "XDG_SESSION_TYPE",
+    "XDG_SESSION_CLASS",
+    "XDG_SESSION_DESKTOP",
+    "KEYTIMEOUT",
+];
+
 /// Whether a variable called `name` probably holds a secret.
 pub fn secret_name(name: &str) -> bool {
+    if ORDINARY_NAMES.contains(&name) {
+        return false;
+    }
     split_name(name).iter().any(|part| {
         SECRET_WORDS.contains(&part.as_str())
             || SECRET_ENDINGS

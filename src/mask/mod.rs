@@ -53,7 +53,7 @@ pub fn fingerprint(value: &str) -> String {
 
 impl Registry {
     /// Register `value` under `name`. Registering a value again updates its
-    /// name and source. Returns whether the matcher changed.
+    /// name and source. Returns whether the value is new.
     pub fn add(&mut self, name: &str, value: &str, source: &str) -> Result<bool, Refusal> {
         if value.chars().count() < MIN_SECRET_CHARS {
             return Err(Refusal::TooShort);
@@ -63,9 +63,11 @@ impl Registry {
             .iter_mut()
             .find(|e| e.value.expose_secret() == value)
         {
-            entry.info.name = name.to_string();
-            entry.info.source = source.to_string();
-            self.rebuild();
+            if entry.info.name != name || entry.info.source != source {
+                entry.info.name = name.to_string();
+                entry.info.source = source.to_string();
+                self.rebuild();
+            }
             return Ok(false);
         }
         self.entries.push(Entry {

@@ -1,0 +1,106 @@
+"""Which values get masked, and the public ``mask`` / ``unmask`` / ``scrub`` API.
+
+The policy follows DESIGN.md: everything from the keyring, a team store, a
+prompt or ``mask()``; from ``.env`` and the environment, values whose name
+looks secret, whose shape is a well-known key format, or the password of a
+URL. Values under 6 characters are never masked.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple, Optional
+
+from . import _core, _log
+
+ENGINE = _core.Masker()
+MIN_CHARS: int = _core.MIN_SECRET_CHARS
+
+# Sources whose every value is a secret, whatever its name or shape.
+ALWAYS_SECRET = frozenset({"keyring", "team store", "prompt", "explicit"})
+
+
+class Decision(NamedTuple):
+    """What safekeys decided about one key. Never holds the value."""
+
+    name: str
+    source: str
+    length: int
+    fingerprint: str
+    masked: bool
+    why: str
+
+
+_decisions: dict[str, Decision] = {}
+_warned_short: set[str] = set()
+
+
+def _why_secret(name: str, value: str, source: str) -> tuple[Optional[str], str]:
+    """``(why, text_to_mask)``; ``why`` is None for an ordinary value."""
+    if source in ALWAYS_SECRET:
+        return f"comes from {source}", value
+    if _core.secret_name(name):
+        return "name looks secret", value
+    shape = _core.known_shape(value)
+    if shape is not None:
+        return f"looks like a {shape}", value
+    password = _core.url_password(value)
+    if password is not None:
+        return "password in a URL (only the password is masked)", password
+    return None, value
+
+
+def consider(name: str, value: str, source: str) -> bool:
+    """Register ``value`` for masking if the policy says so; record the decision."""
+    why, secret = _why_secret(name, value, source)
+    masked = False
+    if why is None:
+        why = "name and value look ordinary"
+    elif len(secret) < MIN_CHARS:
+        why = f"too short to mask (under {MIN_CHARS} characters)"
+        if name not in _warned_short:
+            _warned_short.add(name)
+            _log.warning(
+                "%s looks secret but is shorter than %d characters, so it will not be masked",
+                name,
+                MIN_CHARS,
+            )
+    else:
+        ENGINE.add(name, secret, source)
+        masked = True
+    _decisions[name] = Decision(name, source, len(value), _core.fingerprint(value), masked, why)
+    return masked
+
+
+def mask(value: str, name: Optional[str] = None) -> None:
+    """Mask ``value`` in every output from now on, shown as ``[masked:NAME]``.
+
+    Raises ``ValueError`` for values under 6 characters, which would shred
+    ordinary output if masked.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"mask() takes a str, not {type(value).__name__}")
+    label = name or "secret"
+    if ENGINE.add(label, value, "explicit") == "too-short":
+        raise ValueError(f"values under {MIN_CHARS} characters cannot be masked")
+    _decisions[label] = Decision(
+        label, "explicit", len(value), _core.fingerprint(value), True, "registered with mask()"
+    )
+
+
+def unmask(name_or_value: str) -> bool:
+    """Stop masking a value, given its name or the value itself. Returns whether it was masked."""
+    removed = ENGINE.remove_name(name_or_value) > 0 or ENGINE.remove_value(name_or_value)
+    if name_or_value in _decisions:
+        old = _decisions[name_or_value]
+        _decisions[name_or_value] = old._replace(masked=False, why="unmasked")
+    return removed
+
+
+def scrub(text: str) -> str:
+    """``text`` with every registered secret, in every form, replaced by ``[masked:NAME]``."""
+    return ENGINE.scrub(text)
+
+
+def registered() -> list[Decision]:
+    """What safekeys knows about each key it has seen: never a value."""
+    return list(_decisions.values())

@@ -1,0 +1,77 @@
+"""``%dotenv`` (python-dotenv's magic, same arguments) and ``%safekeys``."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from IPython.core.magic import Magics, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+
+from . import _masking
+from ._dotenv import load_dotenv
+from ._find import find_dotenv
+
+
+class KeyTable:
+    """The ``%safekeys`` table: HTML in Jupyter, text in a terminal. Names,
+    sources, lengths and fingerprints only, never a character of a value."""
+
+    columns = ("name", "source", "length", "fingerprint", "masked", "why")
+
+    def __init__(self, rows: list[_masking.Decision]) -> None:
+        self.rows = rows
+
+    def _cells(self) -> list[tuple[str, ...]]:
+        return [
+            (r.name, r.source, str(r.length), r.fingerprint, "yes" if r.masked else "no", r.why)
+            for r in self.rows
+        ]
+
+    def __repr__(self) -> str:
+        if not self.rows:
+            return "safekeys: no keys loaded yet"
+        cells = [self.columns, *self._cells()]
+        widths = [max(len(row[i]) for row in cells) for i in range(len(self.columns))]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        if not self.rows:
+            return "<p>safekeys: no keys loaded yet</p>"
+        head = "".join(f"<th>{c}</th>" for c in self.columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+            for row in self._cells()
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+@magics_class
+class SafekeysMagics(Magics):  # type: ignore[misc]
+    @magic_arguments()  # type: ignore[misc]
+    @argument("-o", "--override", action="store_true", help="Override existing variables.")
+    @argument("-v", "--verbose", action="store_true", help="Log a missing file.")
+    @argument(
+        "dotenv_path",
+        nargs="?",
+        type=str,
+        default=".env",
+        help="Search in increasingly higher folders for the `dotenv_path`",
+    )
+    @line_magic  # type: ignore[misc]
+    def dotenv(self, line: str) -> None:
+        """Load a .env file, as python-dotenv's ``%dotenv`` does, and mask its secrets."""
+        args = parse_argstring(self.dotenv, line)
+        try:
+            path = find_dotenv(args.dotenv_path, True, True)
+        except OSError:
+            print("cannot find .env file")
+            return
+        load_dotenv(path, verbose=args.verbose, override=args.override)
+
+    @line_magic  # type: ignore[misc]
+    def safekeys(self, line: str) -> Any:
+        """Show the keys safekeys knows: name, source, length, fingerprint, masked or not, why."""
+        return KeyTable(_masking.registered())
