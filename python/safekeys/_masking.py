@@ -49,11 +49,14 @@ def _why_secret(name: str, value: str, source: str) -> tuple[Optional[str], str]
     return None, value
 
 
-def consider(name: str, value: str, source: str) -> bool:
-    """Register ``value`` for masking if the policy says so; record the decision."""
+def consider(name: str, value: str, source: str, *, note_ordinary: bool = True) -> bool:
+    """Register ``value`` for masking if the policy says so; record the decision
+    (for an ordinary value only with ``note_ordinary``)."""
     why, secret = _why_secret(name, value, source)
     masked = False
     if why is None:
+        if not note_ordinary:
+            return False
         why = "name and value look ordinary"
     elif len(secret) < MIN_CHARS:
         why = f"too short to mask (under {MIN_CHARS} characters)"
@@ -99,6 +102,11 @@ def unmask(name_or_value: str) -> bool:
 def scrub(text: str) -> str:
     """``text`` with every registered secret, in every form, replaced by ``[masked:NAME]``."""
     return ENGINE.scrub(text)
+
+
+def decided(name: str) -> bool:
+    """Whether safekeys has already seen the key ``name``."""
+    return name in _decisions
 
 
 def registered() -> list[Decision]:

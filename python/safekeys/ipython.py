@@ -279,8 +279,10 @@ def load_ipython_extension(ip: Any) -> None:
     path = find_dotenv(usecwd=True)
     if path:
         load_dotenv(path)
+    # Secrets the kernel inherited: only those that look secret are listed.
     for name, value in list(os.environ.items()):
-        _masking.consider(name, value, "environment")
+        if not _masking.decided(name):
+            _masking.consider(name, value, "environment", note_ordinary=False)
     extension = Extension(ip)
     extension.install()
     Extension.current = extension
