@@ -177,8 +177,12 @@ impl Masker {
         if self.is_empty() {
             return Cow::Borrowed(text);
         }
-        let hits = self.matcher.find(text);
-        let masked = self.replace(text, &hits);
+        self.scrub_found(text, &self.matcher.find(text))
+    }
+
+    /// `scrub` for a text whose hits are already known.
+    fn scrub_found<'a>(&self, text: &'a str, hits: &[Hit]) -> Cow<'a, str> {
+        let masked = self.replace(text, hits);
         if !render::has_controls(&masked) {
             return masked;
         }
@@ -224,10 +228,12 @@ impl Stream {
         if masker.is_empty() {
             return std::mem::take(&mut *self.pending);
         }
-        let hits = masker.matcher.find(&self.pending);
+        let mut hits = masker.matcher.find(&self.pending);
         let keep = masker.matcher.hold_back(&self.pending, &hits);
         let cut = self.pending.len() - keep;
-        let released = masker.scrub(&self.pending[..cut]).into_owned();
+        // hold_back never splits a hit, so the released part keeps its hits.
+        hits.retain(|h| h.range.end <= cut);
+        let released = masker.scrub_found(&self.pending[..cut], &hits).into_owned();
         let rest = self.pending[cut..].to_string();
         *self.pending = rest;
         released
