@@ -43,7 +43,13 @@ def ensure_kernelspec(name: str = KERNEL_NAME) -> str:
 
 def clean_env(extra: Optional[dict] = None, drop: tuple = ()) -> dict:
     """A copy of ``os.environ`` without variables that would change the tests' outcome."""
-    env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV and k not in drop}
+    # PYTEST_CURRENT_TEST makes ipykernel skip capturing fd-level output
+    # (os.write, subprocesses, !cmd), which the tests must exercise.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in _SCRUBBED_ENV and k not in drop and not k.startswith("PYTEST_")
+    }
     env.update(extra or {})
     return env
 

@@ -607,12 +607,6 @@ OUTPUT_CASES = [
         print()
         """,
         masked=("DEPLOY_BOT",),
-        xfail=(
-            "leak: render-aware masking looks only inside one chunk. Stream messages that each "
-            "hold 8 characters of the key plus 'Z', each followed by a message holding only "
-            "'\\b', are merged by the frontend, and fixBackspace then shows the whole key; the "
-            "same text in one write is masked (render_backspace passes)"
-        ),
     ),
     Case(
         "render_carriage_return_overwrite",
@@ -636,13 +630,6 @@ OUTPUT_CASES = [
         print()
         """,
         masked=("OPENAI_API_KEY",),
-        xfail=(
-            "leak: render-aware masking looks only inside one chunk. Stream messages that each "
-            "hold '#' padding plus 8 characters of the key, each followed by a message holding "
-            "only '\\r', are merged by the frontend, and fixCarriageReturn's overwriting then "
-            "shows the whole key; the same text in one write is masked "
-            "(render_carriage_return_overwrite passes)"
-        ),
     ),
     Case(
         "render_carriage_return",
@@ -659,11 +646,6 @@ OUTPUT_CASES = [
         print("".join(f"\x1b[3{i % 7 + 1}m" + GHP[i : i + 6] for i in range(0, len(GHP), 6)))
         """,
         masked=("DEPLOY_BOT",),
-        xfail=(
-            "leak beyond DESIGN's explicit list of forms: ANSI colour codes (SGR) between "
-            "6-character pieces of a key are not removed before matching, but frontends turn "
-            "them into styling and show the whole key"
-        ),
     ),
     Case(
         "os_write_whole",

@@ -215,11 +215,17 @@ impl Masker {
 }
 
 /// One output stream (stdout, stderr, ...) whose text arrives in pieces.
-/// Holds back only a tail that could still become a secret.
+/// Holds back only a tail that could still become a secret, and keeps the
+/// current line as sent, because a frontend joins a stream's messages
+/// before it renders `\b` and `\r`.
 #[derive(Default)]
 pub struct Stream {
     pending: Zeroizing<String>,
+    line: Zeroizing<String>,
 }
+
+/// The current line is re-rendered past this size, to bound the state.
+const LINE_LIMIT: usize = 64 * 1024;
 
 impl Stream {
     /// Add `chunk`; returns the masked text that is safe to send now.
@@ -236,17 +242,59 @@ impl Stream {
         let released = masker.scrub_found(&self.pending[..cut], &hits).into_owned();
         let rest = self.pending[cut..].to_string();
         *self.pending = rest;
-        released
+        self.reconcile(masker, released)
     }
 
     /// Release everything held back, masked.
     pub fn flush(&mut self, masker: &Masker) -> String {
         let text = std::mem::take(&mut *self.pending);
-        masker.scrub(&text).into_owned()
+        let released = masker.scrub(&text).into_owned();
+        self.reconcile(masker, released)
     }
 
     pub fn pending_len(&self) -> usize {
         self.pending.len()
+    }
+
+    /// `released` is about to follow what this stream already sent. If a
+    /// frontend, rendering `\b`/`\r`/colours across the two, would show a
+    /// secret, send instead a `\r` and the masked line, padded to cover
+    /// what was shown before.
+    fn reconcile(&mut self, masker: &Masker, released: String) -> String {
+        if released.is_empty() || masker.is_empty() {
+            return released;
+        }
+        let first_end = released.find('\n').unwrap_or(released.len());
+        let mut combined = Zeroizing::new(String::with_capacity(self.line.len() + first_end));
+        combined.push_str(&self.line);
+        combined.push_str(&released[..first_end]);
+        let mut out = released;
+        if render::has_controls(&combined) {
+            let shown = Zeroizing::new(render::render(&combined));
+            let hits = masker.matcher.find(&shown);
+            if !hits.is_empty() {
+                let fixed = masker.replace(&shown, &hits).into_owned();
+                let was_wide = render::render(&self.line).chars().count();
+                let pad = " ".repeat(was_wide.saturating_sub(fixed.chars().count()));
+                let line_now = format!("{fixed}{pad}");
+                out = format!("\r{line_now}{}", &out[first_end..]);
+                *combined = line_now;
+            }
+        }
+        match out.rfind('\n') {
+            Some(newline) => *self.line = out[newline + 1..].to_string(),
+            None => *self.line = std::mem::take(&mut *combined),
+        }
+        if self.line.len() > LINE_LIMIT {
+            let cr = if self.line.ends_with('\r') { "\r" } else { "" };
+            let shown = render::render(&self.line);
+            let start = shown.len().saturating_sub(LINE_LIMIT);
+            let start = (start..=shown.len())
+                .find(|&i| shown.is_char_boundary(i))
+                .unwrap_or(0);
+            *self.line = format!("{}{cr}", &shown[start..]);
+        }
+        out
     }
 }
 

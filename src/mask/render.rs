@@ -1,18 +1,42 @@
-//! Text as a Jupyter frontend shows it: `\b` deletes the character before
-//! it, and `\r` returns to the start of the line, later text overwriting
-//! earlier text (JupyterLab's `fixBackspace` and `fixCarriageReturn`).
+//! Text as a Jupyter frontend shows it: ANSI escape sequences (colours) are
+//! not shown, `\b` deletes the character before it, and `\r` returns to the
+//! start of the line, later text overwriting earlier text (JupyterLab's
+//! `fixBackspace` and `fixCarriageReturn`).
 
 /// Whether `text` holds a control that changes how it renders.
 pub fn has_controls(text: &str) -> bool {
     let bytes = text.as_bytes();
-    if memchr::memchr(b'\x08', bytes).is_some() {
+    if memchr::memchr2(b'\x08', b'\x1b', bytes).is_some() {
         return true;
     }
     memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'))
 }
 
 pub fn render(text: &str) -> String {
-    carriage_returns(&backspaces(text))
+    carriage_returns(&backspaces(&strip_ansi(text)))
+}
+
+/// Drop CSI sequences (`ESC [ params intermediates final`), which colour
+/// text without showing anything.
+fn strip_ansi(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\u{1b}') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            chars.next();
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn backspaces(text: &str) -> String {
@@ -58,6 +82,12 @@ mod tests {
         assert_eq!(render("abX\u{8}cd"), "abcd");
         assert_eq!(render("a\n\u{8}b"), "a\n\u{8}b");
         assert_eq!(render("abc\u{8}\u{8}"), "a");
+    }
+
+    #[test]
+    fn colours_are_invisible() {
+        assert_eq!(render("\u{1b}[31mab\u{1b}[0;1mcd\u{1b}[0m"), "abcd");
+        assert!(has_controls("\u{1b}[31mx"));
     }
 
     #[test]

@@ -171,3 +171,64 @@ fn registry_lists_without_values() {
     assert_eq!(r.remove_name("K"), 1);
     assert_eq!(r.masker().scrub(KEY), KEY);
 }
+
+/// What a frontend shows after joining a stream's messages.
+fn shown(parts: &[String]) -> String {
+    render::render(&parts.concat())
+}
+
+#[test]
+fn backspace_across_writes_is_reconciled() {
+    let r = registry(&[("K", KEY)]);
+    let m = r.masker();
+    let mut s = Stream::default();
+    let mut sent = Vec::new();
+    for piece in KEY.as_bytes().chunks(8) {
+        let piece = std::str::from_utf8(piece).unwrap();
+        sent.push(s.feed(&m, &format!("{piece}Z")));
+        sent.push(s.feed(&m, "\u{8}"));
+    }
+    sent.push(s.feed(&m, "\n"));
+    sent.push(s.flush(&m));
+    assert!(no_run_of(&shown(&sent), KEY), "{:?}", shown(&sent));
+    assert!(no_run_of(&sent.concat(), KEY));
+}
+
+#[test]
+fn carriage_return_across_writes_is_reconciled() {
+    let r = registry(&[("K", KEY)]);
+    let m = r.masker();
+    let mut s = Stream::default();
+    let mut sent = Vec::new();
+    let mut start = KEY.len() - 8;
+    loop {
+        sent.push(s.feed(
+            &m,
+            &format!("{}{}", "#".repeat(start), &KEY[start..start + 8]),
+        ));
+        sent.push(s.feed(&m, "\r"));
+        if start < 8 {
+            break;
+        }
+        start -= 8;
+    }
+    sent.push(s.feed(&m, "\n"));
+    sent.push(s.flush(&m));
+    assert!(no_run_of(&shown(&sent), KEY), "{:?}", shown(&sent));
+}
+
+#[test]
+fn colour_codes_inside_a_secret() {
+    let r = registry(&[("K", KEY)]);
+    let m = r.masker();
+    let coloured: String = KEY
+        .as_bytes()
+        .chunks(6)
+        .enumerate()
+        .map(|(i, c)| format!("\u{1b}[3{}m{}", i % 7 + 1, std::str::from_utf8(c).unwrap()))
+        .collect();
+    assert!(no_run_of(&render::render(&m.scrub(&coloured)), KEY));
+    let mut s = Stream::default();
+    let sent = vec![s.feed(&m, &coloured), s.feed(&m, "\n"), s.flush(&m)];
+    assert!(no_run_of(&shown(&sent), KEY));
+}
