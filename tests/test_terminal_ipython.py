@@ -1,0 +1,44 @@
+"""Terminal IPython has no kernel Session: the extension wraps the streams."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+KEY = "sk-proj-FAKE7vLx2Rk9TbW4mZc8NpJ3hYf6DsGa1Ue"
+
+SCRIPT = """\
+%load_ext safekeys
+import os, sys
+k = os.environ["OPENAI_API_KEY"]
+print("plain", k)
+k
+k[5:30]
+for c in k: sys.stdout.write(c)
+
+print(os.environ["APP_MODE"])
+raise ValueError(k)
+%unload_ext safekeys
+print("after unload", k)
+"""
+
+
+def test_terminal_ipython_masks_and_unloads(tmp_path):
+    (tmp_path / ".env").write_text(f"OPENAI_API_KEY={KEY}\nAPP_MODE=production\n")
+    out = subprocess.run(
+        [sys.executable, "-m", "IPython", "--simple-prompt", "--no-banner", "--colors=NoColor"],
+        input=SCRIPT + "exit\n",
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    text = out.stdout + out.stderr
+    before, _, after = text.partition("after unload")
+    windows = {KEY[i : i + 12] for i in range(len(KEY) - 11)}
+    assert not any(w in before for w in windows), "a piece of the key reached the terminal"
+    assert before.count("[masked:OPENAI_API_KEY]") >= 5
+    assert "plain [masked:OPENAI_API_KEY]" in before
+    assert "ValueError: [masked:OPENAI_API_KEY]" in before
+    assert "production" in before
+    assert KEY in after, "%unload_ext should restore the original streams"
