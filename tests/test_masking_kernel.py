@@ -19,6 +19,7 @@ import os
 import textwrap
 import time
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Optional
 
@@ -335,12 +336,16 @@ class Case:
     shown: tuple = ()  # plain strings that must show
     error: bool = False  # the cell is meant to raise
     xfail: Optional[str] = None  # a known leak in safekeys: the reason
+    # ipykernel 6 may route this cell's output to another cell (it maps output to a
+    # cell by thread ident, and idents are reused): check only that nothing leaks.
+    placement_needs_ipykernel7: bool = False
 
     def __post_init__(self) -> None:
         self.code = textwrap.dedent(self.code).strip("\n")
 
 
 ALL_NAMES = tuple(SECRET_ENV)
+IPYKERNEL_MAJOR = int(version("ipykernel").split(".")[0])
 
 SETUP = """\
 import os, sys, json, time, hashlib, urllib.parse
@@ -832,6 +837,7 @@ OUTPUT_CASES = [
         t.join()
         """,
         masked=("SERVICE_PRIVATE_KEY",),
+        placement_needs_ipykernel7=True,
     ),
     Case(
         "safekeys_magic_and_api",
@@ -989,6 +995,8 @@ def test_case_does_not_leak(runs: Runs, group: str, case: Case) -> None:
         assert errors, f"{where}: expected the cell to raise"
     else:
         assert not errors, f"{where}: unexpected error {errors}"
+    if case.placement_needs_ipykernel7 and IPYKERNEL_MAJOR < 7:
+        return
     text = cell_output_text(cell)
     for name in case.masked:
         assert_shows(text, placeholder(name), where)
