@@ -49,8 +49,8 @@ class KeyTable:
 
 
 @magics_class
-class SafekeysMagics(Magics):  # type: ignore[misc]
-    @magic_arguments()  # type: ignore[misc]
+class SafekeysMagics(Magics):
+    @magic_arguments()
     @argument("-o", "--override", action="store_true", help="Override existing variables.")
     @argument("-v", "--verbose", action="store_true", help="Log a missing file.")
     @argument(
@@ -60,7 +60,7 @@ class SafekeysMagics(Magics):  # type: ignore[misc]
         default=".env",
         help="Search in increasingly higher folders for the `dotenv_path`",
     )
-    @line_magic  # type: ignore[misc]
+    @line_magic
     def dotenv(self, line: str) -> None:
         """Load a .env file, as python-dotenv's ``%dotenv`` does, and mask its secrets."""
         args = parse_argstring(self.dotenv, line)
@@ -71,7 +71,7 @@ class SafekeysMagics(Magics):  # type: ignore[misc]
             return
         load_dotenv(path, verbose=args.verbose, override=args.override)
 
-    @line_magic  # type: ignore[misc]
+    @line_magic
     def safekeys(self, line: str) -> Any:
         """Show the keys safekeys knows: name, source, length, fingerprint, masked or not, why."""
         return KeyTable(_masking.registered())
