@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import codecs
 import os
-from _collections import OrderedDict  # the C type behind collections.OrderedDict
+from _collections_abc import Mapping  # already loaded by os; collections.abc is not
 
 from . import _core, _log
 from ._find import find_dotenv
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections import OrderedDict
+    from collections.abc import Iterator
     from typing import IO, Optional, Union
 
     StrPath = Union[str, "os.PathLike[str]"]
+    _Parsed = tuple[dict[str, Optional[str]], list[int]]
+else:
+    from _collections import OrderedDict  # collections.OrderedDict, without importing collections
 
 _TRUTHY = frozenset({"1", "true", "t", "yes", "y"})
 _DIALECTS = ("python-dotenv", "dotenvy")
@@ -29,12 +34,137 @@ def _load_dotenv_disabled() -> bool:
 
 
 def _is_utf8(encoding: Optional[str]) -> bool:
-    return encoding is not None and codecs.lookup(encoding).name == "utf-8"
+    """Whether the Rust reader can stand in for ``open(..., encoding=encoding)``.
+
+    An unknown encoding is not an error yet: python-dotenv only fails on it
+    when a file is there to open.
+    """
+    try:
+        return encoding is not None and codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def _warn_invalid(lines: list[int], origin: str) -> None:
     for line in lines:
         _log.warning("safekeys could not parse statement starting at line %s of %s", line, origin)
+
+
+class _Conflict(Exception):
+    """An environment value uses the stand-in block; try another."""
+
+
+class _StandIns:
+    """Lone surrogates <-> private-use characters, for the Rust core.
+
+    Rust strings cannot hold lone surrogates, which Python text has when read
+    with ``errors="surrogateescape"`` and os.environ has for undecodable
+    bytes; python-dotenv passes them through. Each crosses the core as a
+    character of a 2048-wide block of planes 15-16 that the text does not use.
+    """
+
+    def __init__(self, block: int) -> None:
+        self.base = block << 11
+        offset = self.base - 0xD800
+        self.hide_table = {cp: cp + offset for cp in range(0xD800, 0xE000)}
+        self.restore_table = {cp + offset: cp for cp in range(0xD800, 0xE000)}
+
+    def hide(self, text: str) -> str:
+        return text.translate(self.hide_table)
+
+    def restore(self, text: str) -> str:
+        return text.translate(self.restore_table)
+
+    def used_in(self, text: str) -> bool:
+        return any(self.base <= ord(c) < self.base + 0x800 for c in text)
+
+
+class _HidingEnviron(Mapping[str, str]):
+    """os.environ as the core sees it when stand-ins are in use."""
+
+    def __init__(self, environ: Mapping[str, str], stand_ins: _StandIns) -> None:
+        self._environ = environ
+        self._stand_ins = stand_ins
+
+    def get(self, name: str, default: Optional[str] = None) -> Optional[str]:  # type: ignore[override]
+        try:
+            value = self._environ.get(self._stand_ins.restore(name))
+        except UnicodeEncodeError:
+            return default  # a name no environment variable can have
+        if value is None:
+            return default
+        if not value.isascii():
+            if self._stand_ins.used_in(value):
+                raise _Conflict
+            value = self._stand_ins.hide(value)
+        return value
+
+    def __getitem__(self, name: str) -> str:
+        value = self.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._environ)
+
+    def __len__(self) -> int:
+        return len(self._environ)
+
+
+class _Parser:
+    """One reading's options, applied to a text or a file."""
+
+    __slots__ = ("dialect", "document_first", "interpolate")
+
+    def __init__(self, interpolate: bool, document_first: bool, dialect: str) -> None:
+        self.interpolate = interpolate
+        self.document_first = document_first
+        self.dialect = dialect
+
+    def text(self, text: str, environ: Mapping[str, str]) -> _Parsed:
+        return _core.values_from_text(
+            text,
+            interpolate=self.interpolate,
+            document_first=self.document_first,
+            dialect=self.dialect,
+            environ=environ,
+        )
+
+    def file(self, path: str) -> Optional[_Parsed]:
+        return _core.values_from_file(
+            path,
+            interpolate=self.interpolate,
+            document_first=self.document_first,
+            dialect=self.dialect,
+            environ=os.environ,
+        )
+
+    def text_with_surrogates(self, text: str) -> _Parsed:
+        try:
+            return self.text(text, os.environ)
+        except UnicodeEncodeError:
+            return self.stand_ins(text)
+
+    def stand_ins(self, text: str) -> _Parsed:
+        """``text`` for a text or environment holding lone surrogates."""
+        used = {ord(c) >> 11 for c in text if ord(c) >= 0xF0000}
+        for block in range(0xF0000 >> 11, 0x110000 >> 11):
+            if block in used:
+                continue
+            stand_ins = _StandIns(block)
+            try:
+                values, invalid_lines = self.text(
+                    stand_ins.hide(text), _HidingEnviron(os.environ, stand_ins)
+                )
+            except _Conflict:
+                continue
+            restored = {
+                stand_ins.restore(key): None if value is None else stand_ins.restore(value)
+                for key, value in values.items()
+            }
+            return restored, invalid_lines
+        raise ValueError("no private-use block is free to carry lone surrogates")
 
 
 def _read_values(
@@ -53,29 +183,29 @@ def _read_values(
     """
     if dialect not in _DIALECTS:
         raise ValueError(f"unknown dialect {dialect!r}: expected 'python-dotenv' or 'dotenvy'")
-    options = {
-        "interpolate": interpolate,
-        "document_first": document_first,
-        "dialect": dialect,
-        "environ": os.environ,
-    }
-    result = None
+    parser = _Parser(interpolate, document_first, dialect)
+    result: Optional[_Parsed] = None
     origin: Optional[str] = None
     if dotenv_path:
-        origin = os.fspath(dotenv_path)
+        origin = os.fsdecode(dotenv_path)  # python-dotenv also takes bytes here
         if _is_utf8(encoding):
-            result = _core.values_from_file(origin, **options)
+            try:
+                result = parser.file(origin)
+            except UnicodeEncodeError:
+                # An undecodable environment variable was referenced; a FIFO
+                # cannot be read twice, so only a regular file is read again.
+                if not os.path.isfile(origin):
+                    raise
+                result = parser.stand_ins(_core.read_text(origin))
         elif _core.is_file_or_fifo(origin):
             with open(origin, encoding=encoding) as f:
-                result = _core.values_from_text(f.read(), **options)
+                result = parser.text_with_surrogates(f.read())
     if result is None and stream is not None:
         origin = "<stream>"
-        result = _core.values_from_text(stream.read(), **options)
+        result = parser.text_with_surrogates(stream.read())
     if result is None:
         if verbose:
-            _log.info(
-                "safekeys could not find configuration file %s.", dotenv_path or ".env"
-            )
+            _log.info("safekeys could not find configuration file %s.", dotenv_path or ".env")
         return OrderedDict(), None
     values, invalid_lines = result
     _warn_invalid(invalid_lines, origin or "<stream>")
@@ -101,9 +231,7 @@ def load_dotenv(
     ``dialect="dotenvy"`` reads the file as the Rust crate dotenvy does.
     """
     if _load_dotenv_disabled():
-        _log.debug(
-            "safekeys: .env loading disabled by PYTHON_DOTENV_DISABLED environment variable"
-        )
+        _log.debug("safekeys: .env loading disabled by PYTHON_DOTENV_DISABLED environment variable")
         return False
     if dotenv_path is None and stream is None:
         dotenv_path = find_dotenv()
@@ -114,13 +242,36 @@ def load_dotenv(
         return False
     environ = os.environ
     for key, value in values.items():
-        if value is None or (not override and key in environ):
+        # python-dotenv's order: `key in environ` comes first and can raise
+        # (a name os.environ cannot encode), even with override=True.
+        if key in environ and not override:
             continue
-        environ[key] = value
+        if value is not None:
+            environ[key] = value
+    _record_loaded(values, origin or "<stream>")
+    return True
+
+
+def _encodable(text: Optional[str]) -> bool:
+    if text is None:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _record_loaded(values: dict[str, Optional[str]], origin: str) -> None:
     from . import _resolve
 
-    _resolve.record_loaded(values, origin or "<stream>")
-    return True
+    try:
+        _resolve.record_loaded(values, origin)
+    except UnicodeEncodeError:
+        # Lone surrogates (undecodable bytes) cannot reach the Rust masker;
+        # python-dotenv loads them all the same, so record the others.
+        usable = {k: v for k, v in values.items() if _encodable(k) and _encodable(v)}
+        _resolve.record_loaded(usable, origin)
 
 
 def dotenv_values(
@@ -151,9 +302,7 @@ def get_key(
     encoding: Optional[str] = "utf-8",
 ) -> Optional[str]:
     """The value of ``key_to_get`` in the file, or None (with a warning if absent)."""
-    values, _origin = _read_values(
-        dotenv_path, None, True, True, True, encoding, "python-dotenv"
-    )
+    values, _origin = _read_values(dotenv_path, None, True, True, True, encoding, "python-dotenv")
     if key_to_get in values:
         return values[key_to_get]
     _log.warning("Key %s not found in %s.", key_to_get, dotenv_path)
@@ -234,9 +383,7 @@ def unset_key(
     # python-dotenv rewrites the file even when the key is absent.
     _write(path, new_text, encoding, mode)
     if not removed:
-        _log.warning(
-            "Key %s not removed from %s - key doesn't exist.", key_to_unset, dotenv_path
-        )
+        _log.warning("Key %s not removed from %s - key doesn't exist.", key_to_unset, dotenv_path)
         return None, key_to_unset
     return True, key_to_unset
 
