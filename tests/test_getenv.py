@@ -118,3 +118,36 @@ def test_nearest_dotenv_is_read_without_load(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["first", "False", "second-and-longer"]
+
+
+def test_no_fallback_after_a_load_dotenv_call(tmp_path):
+    """Once load_dotenv was called, even for a missing file, getenv reads only
+    what was loaded; PYTHON_DOTENV_DISABLED also stops the fallback."""
+    (tmp_path / ".env").write_text("SK_TEST_A=nearest\n")
+    script = tmp_path / "script.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import sys, safekeys
+            if sys.argv[1] == "missing":
+                print(safekeys.load_dotenv("does-not-exist.env"))
+            print(safekeys.getenv("SK_TEST_A", "unset"))
+            """
+        )
+    )
+
+    def run(arg, **env):
+        out = subprocess.run(
+            [sys.executable, str(script), arg],
+            cwd=tmp_path,
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert out.returncode == 0, out.stderr
+        return out.stdout.split()
+
+    assert run("plain") == ["nearest"]
+    assert run("missing") == ["False", "unset"]
+    assert run("plain", PYTHON_DOTENV_DISABLED="1") == ["unset"]

@@ -238,8 +238,6 @@ def load_dotenv(
     values, origin = _read_values(
         dotenv_path, stream, verbose, interpolate, override, encoding, dialect
     )
-    if not values:
-        return False
     environ = os.environ
     for key, value in values.items():
         # python-dotenv's order: `key in environ` comes first and can raise
@@ -248,30 +246,11 @@ def load_dotenv(
             continue
         if value is not None:
             environ[key] = value
-    _record_loaded(values, origin or "<stream>")
-    return True
-
-
-def _encodable(text: Optional[str]) -> bool:
-    if text is None:
-        return True
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _record_loaded(values: dict[str, Optional[str]], origin: str) -> None:
     from . import _resolve
 
-    try:
-        _resolve.record_loaded(values, origin)
-    except UnicodeEncodeError:
-        # Lone surrogates (undecodable bytes) cannot reach the Rust masker;
-        # python-dotenv loads them all the same, so record the others.
-        usable = {k: v for k, v in values.items() if _encodable(k) and _encodable(v)}
-        _resolve.record_loaded(usable, origin)
+    # Recorded even when empty: getenv then stops falling back to the nearest .env.
+    _resolve.record_loaded(values, origin or "<stream>")
+    return bool(values)
 
 
 def dotenv_values(

@@ -52,7 +52,13 @@ def _why_secret(name: str, value: str, source: str) -> tuple[Optional[str], str]
 def consider(name: str, value: str, source: str, *, note_ordinary: bool = True) -> bool:
     """Register ``value`` for masking if the policy says so; record the decision
     (for an ordinary value only with ``note_ordinary``)."""
-    why, secret = _why_secret(name, value, source)
+    try:
+        why, secret = _why_secret(name, value, source)
+    except UnicodeEncodeError:
+        # Lone surrogates (undecodable bytes from the OS) cannot cross into
+        # the Rust engine; python-dotenv loads such values all the same.
+        _decisions[name] = Decision(name, source, len(value), "-", False, "not valid Unicode")
+        return False
     masked = False
     if why is None:
         if not note_ordinary:
