@@ -65,49 +65,72 @@ fn dialect(name: &str) -> PyResult<Dialect> {
     }
 }
 
-/// Parse and expand `text`, looking names up in `environ` (a mapping,
-/// normally `os.environ`) at most once each.
+/// Looks names up in a Python mapping (normally `os.environ`), at most once
+/// each; the first Python error is kept for `finish`.
+struct EnvironLookup<'a, 'py> {
+    environ: &'a Bound<'py, PyAny>,
+    cache: HashMap<String, Option<String>>,
+    error: Option<PyErr>,
+}
+
+impl<'a, 'py> EnvironLookup<'a, 'py> {
+    fn new(environ: &'a Bound<'py, PyAny>) -> Self {
+        EnvironLookup {
+            environ,
+            cache: HashMap::new(),
+            error: None,
+        }
+    }
+
+    fn get(&mut self, name: &str) -> Option<String> {
+        if let Some(hit) = self.cache.get(name) {
+            return hit.clone();
+        }
+        let found = match self
+            .environ
+            .call_method1("get", (name,))
+            .and_then(|v| v.extract::<Option<String>>())
+        {
+            Ok(found) => found,
+            Err(e) => {
+                self.error.get_or_insert(e);
+                None
+            }
+        };
+        self.cache.insert(name.to_string(), found.clone());
+        found
+    }
+
+    fn finish(self) -> PyResult<()> {
+        self.error.map_or(Ok(()), Err)
+    }
+}
+
+fn dict_of<'py>(
+    py: Python<'py>,
+    values: indexmap::IndexMap<String, Option<String>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for (key, value) in values {
+        dict.set_item(key, value)?;
+    }
+    Ok(dict)
+}
+
+/// Parse and expand `text`, looking names up in `environ`.
 fn values_of<'py>(
     py: Python<'py>,
     text: &str,
     options: Options,
     environ: &Bound<'py, PyAny>,
 ) -> PyResult<(Bound<'py, PyDict>, Vec<usize>)> {
-    let mut cache: HashMap<String, Option<String>> = HashMap::new();
-    let mut lookup_error = None;
-    let mut lookup = |name: &str| -> Option<String> {
-        if let Some(hit) = cache.get(name) {
-            return hit.clone();
-        }
-        let found = match environ.call_method1("get", (name,)) {
-            Ok(v) if v.is_none() => None,
-            Ok(v) => match v.extract::<String>() {
-                Ok(s) => Some(s),
-                Err(e) => {
-                    lookup_error.get_or_insert(e);
-                    None
-                }
-            },
-            Err(e) => {
-                lookup_error.get_or_insert(e);
-                None
-            }
-        };
-        cache.insert(name.to_string(), found.clone());
-        found
-    };
+    let mut lookup = EnvironLookup::new(environ);
     let Values {
         values,
         invalid_lines,
-    } = dotenv::values(text, options, &mut lookup);
-    if let Some(err) = lookup_error {
-        return Err(err);
-    }
-    let dict = PyDict::new(py);
-    for (key, value) in values {
-        dict.set_item(key, value)?;
-    }
-    Ok((dict, invalid_lines))
+    } = dotenv::values(text, options, &mut |name| lookup.get(name));
+    lookup.finish()?;
+    Ok((dict_of(py, values)?, invalid_lines))
 }
 
 fn options(interpolate: bool, document_first: bool, dialect_name: &str) -> PyResult<Options> {
@@ -135,6 +158,25 @@ fn values_from_text<'py>(
         options(interpolate, document_first, dialect)?,
         environ,
     )
+}
+
+/// Values of several `.env` texts read as layers: `(dict, invalid_lines per text)`.
+#[pyfunction]
+#[pyo3(signature = (texts, *, interpolate, document_first, dialect, environ))]
+fn values_from_layers<'py>(
+    py: Python<'py>,
+    texts: Vec<String>,
+    interpolate: bool,
+    document_first: bool,
+    dialect: &str,
+    environ: &Bound<'py, PyAny>,
+) -> PyResult<(Bound<'py, PyDict>, Vec<Vec<usize>>)> {
+    let options = options(interpolate, document_first, dialect)?;
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let mut lookup = EnvironLookup::new(environ);
+    let read = dotenv::layered(&texts, options, &mut |name| lookup.get(name));
+    lookup.finish()?;
+    Ok((dict_of(py, read.values)?, read.invalid_lines))
 }
 
 /// Values of a UTF-8 `.env` file, or `None` when it is not a file or FIFO.
@@ -339,6 +381,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(values_from_text, m)?)?;
     m.add_function(wrap_pyfunction!(values_from_file, m)?)?;
+    m.add_function(wrap_pyfunction!(values_from_layers, m)?)?;
     m.add_function(wrap_pyfunction!(read_text, m)?)?;
     m.add_function(wrap_pyfunction!(is_file_or_fifo, m)?)?;
     m.add_function(wrap_pyfunction!(set_key_in_text, m)?)?;

@@ -22,6 +22,7 @@ __all__ = [
     "unset_key_in_text",
     "url_password",
     "values_from_file",
+    "values_from_layers",
     "values_from_text",
     "write_atomic",
 ]
@@ -42,6 +43,14 @@ def values_from_file(
     dialect: str,
     environ: Mapping[str, str],
 ) -> Optional[tuple[dict[str, Optional[str]], list[int]]]: ...
+def values_from_layers(
+    texts: list[str],
+    *,
+    interpolate: bool,
+    document_first: bool,
+    dialect: str,
+    environ: Mapping[str, str],
+) -> tuple[dict[str, Optional[str]], list[list[int]]]: ...
 def read_text(path: _Path) -> str: ...
 def is_file_or_fifo(path: _Path) -> bool: ...
 def set_key_in_text(text: str, key: str, line: str) -> tuple[str, bool, list[int]]: ...

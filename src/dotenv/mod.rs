@@ -58,27 +58,60 @@ pub fn values(
     options: Options,
     environ: &mut dyn FnMut(&str) -> Option<String>,
 ) -> Values {
-    if options.dialect == Dialect::Dotenvy {
-        return dotenvy::values(text);
+    let Layered {
+        values,
+        mut invalid_lines,
+    } = layered(&[text], options, environ);
+    Values {
+        values,
+        invalid_lines: invalid_lines.pop().unwrap_or_default(),
     }
-    let mut out = Values::default();
-    for binding in parser::parse(text) {
-        if binding.error {
-            out.invalid_lines.push(binding.line);
+}
+
+/// The values of several documents read as layers: each is parsed on its
+/// own (an open quote cannot run into the next file), and they resolve in
+/// order as one document would, later bindings winning and references
+/// seeing every earlier layer.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Layered {
+    pub values: IndexMap<String, Option<String>>,
+    /// For each document, the lines of statements that did not parse.
+    pub invalid_lines: Vec<Vec<usize>>,
+}
+
+pub fn layered(
+    texts: &[&str],
+    options: Options,
+    environ: &mut dyn FnMut(&str) -> Option<String>,
+) -> Layered {
+    let mut out = Layered::default();
+    for text in texts {
+        if options.dialect == Dialect::Dotenvy {
+            let read = dotenvy::values(text);
+            out.values.extend(read.values);
+            out.invalid_lines.push(read.invalid_lines);
+            continue;
         }
-        let Some(key) = binding.key else { continue };
-        let value = match binding.value {
-            Some(value) if options.interpolate => {
-                let mut scope = Scope {
-                    environ: &mut *environ,
-                    resolved: &out.values,
-                    document_first: options.document_first,
-                };
-                Some(scope.expand(value).into_owned())
+        let mut invalid = Vec::new();
+        for binding in parser::parse(text) {
+            if binding.error {
+                invalid.push(binding.line);
             }
-            other => other.map(|v| v.into_owned()),
-        };
-        out.values.insert(key.into_owned(), value);
+            let Some(key) = binding.key else { continue };
+            let value = match binding.value {
+                Some(value) if options.interpolate => {
+                    let mut scope = Scope {
+                        environ: &mut *environ,
+                        resolved: &out.values,
+                        document_first: options.document_first,
+                    };
+                    Some(scope.expand(value).into_owned())
+                }
+                other => other.map(|v| v.into_owned()),
+            };
+            out.values.insert(key.into_owned(), value);
+        }
+        out.invalid_lines.push(invalid);
     }
     out
 }
@@ -132,6 +165,23 @@ mod tests {
             values("A=${B}", raw, &mut no_env).values["A"].as_deref(),
             Some("${B}")
         );
+    }
+
+    #[test]
+    fn layers_resolve_as_one_document_but_parse_apart() {
+        let env_first = Options {
+            document_first: false,
+            ..Options::default()
+        };
+        let mut env = |n: &str| (n == "PORT").then(|| "80".to_string());
+        let base = "HOST=prod\nPORT=1\nOPEN=\"unterminated\n";
+        let local = "HOST=localhost\nURL=http://${HOST}:${PORT}\n";
+        let l = layered(&[base, local], env_first, &mut env);
+        assert_eq!(l.values["HOST"].as_deref(), Some("localhost"));
+        assert_eq!(l.values["URL"].as_deref(), Some("http://localhost:80"));
+        assert_eq!(l.invalid_lines, vec![vec![3], vec![]]);
+        let keys: Vec<_> = l.values.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["HOST", "PORT", "URL"]);
     }
 
     #[test]
