@@ -127,14 +127,18 @@ PUBLIC = [
 
 @pytest.mark.parametrize("name", PUBLIC)
 def test_signatures_match(name):
-    """Same parameters, order, kinds and defaults; safekeys adds keyword-only ``dialect``."""
+    """Same parameters, order, kinds and defaults; safekeys adds keyword-only ``dialect``
+    and ``strict``."""
     ours = inspect.signature(getattr(safekeys, name)).parameters
     theirs = inspect.signature(getattr(dotenv, name)).parameters
     shape = [(p.name, p.kind, p.default) for p in theirs.values()]
     extra = [(p.name, p.kind, p.default) for p in ours.values() if p.kind is p.KEYWORD_ONLY]
     assert [(p.name, p.kind, p.default) for p in ours.values()] == shape + extra
     if name in ("load_dotenv", "dotenv_values"):
-        assert extra == [("dialect", inspect.Parameter.KEYWORD_ONLY, "python-dotenv")]
+        assert extra == [
+            ("dialect", inspect.Parameter.KEYWORD_ONLY, "python-dotenv"),
+            ("strict", inspect.Parameter.KEYWORD_ONLY, None),
+        ]
     else:
         assert extra == []
 

@@ -7,20 +7,24 @@ python-dotenv 1.2.4; the one addition is the keyword-only ``dialect``.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 from _collections_abc import Mapping  # already loaded by os; collections.abc is not
 
-from . import _core, _log
-from ._find import find_dotenv
+from . import _core, _log, _reload
+from ._errors import DotenvSyntaxError
+from ._find import find_dotenv, start_directory
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections import OrderedDict
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
     from typing import IO, Optional, Union
 
     StrPath = Union[str, "os.PathLike[str]"]
     _Parsed = tuple[dict[str, Optional[str]], list[int]]
+    # Where ${NAME} looks: os.environ, or a view of it (only .get is used).
+    _Lookup = Mapping[str, str]
 else:
     from _collections import OrderedDict  # collections.OrderedDict, without importing collections
 
@@ -115,14 +119,17 @@ class _HidingEnviron(Mapping[str, str]):
 class _Parser:
     """One reading's options, applied to a text or a file."""
 
-    __slots__ = ("dialect", "document_first", "interpolate")
+    __slots__ = ("dialect", "document_first", "environ", "interpolate")
 
-    def __init__(self, interpolate: bool, document_first: bool, dialect: str) -> None:
+    def __init__(
+        self, interpolate: bool, document_first: bool, dialect: str, environ: _Lookup
+    ) -> None:
         self.interpolate = interpolate
         self.document_first = document_first
         self.dialect = dialect
+        self.environ = environ
 
-    def text(self, text: str, environ: Mapping[str, str]) -> _Parsed:
+    def text(self, text: str, environ: _Lookup) -> _Parsed:
         return _core.values_from_text(
             text,
             interpolate=self.interpolate,
@@ -137,12 +144,21 @@ class _Parser:
             interpolate=self.interpolate,
             document_first=self.document_first,
             dialect=self.dialect,
-            environ=os.environ,
+            environ=self.environ,
+        )
+
+    def layers(self, texts: list[str]) -> tuple[dict[str, Optional[str]], list[list[int]]]:
+        return _core.values_from_layers(
+            texts,
+            interpolate=self.interpolate,
+            document_first=self.document_first,
+            dialect=self.dialect,
+            environ=self.environ,
         )
 
     def text_with_surrogates(self, text: str) -> _Parsed:
         try:
-            return self.text(text, os.environ)
+            return self.text(text, self.environ)
         except UnicodeEncodeError:
             return self.stand_ins(text)
 
@@ -155,7 +171,7 @@ class _Parser:
             stand_ins = _StandIns(block)
             try:
                 values, invalid_lines = self.text(
-                    stand_ins.hide(text), _HidingEnviron(os.environ, stand_ins)
+                    stand_ins.hide(text), _HidingEnviron(self.environ, stand_ins)
                 )
             except _Conflict:
                 continue
@@ -167,23 +183,36 @@ class _Parser:
         raise ValueError("no private-use block is free to carry lone surrogates")
 
 
+def _strict_mode(strict: Optional[bool]) -> bool:
+    if strict is not None:
+        return strict
+    value = os.environ.get("SAFEKEYS_STRICT")
+    return value is not None and value.casefold() in _TRUTHY
+
+
+def _report_invalid(lines: list[int], origin: str, strict: bool) -> None:
+    if lines and strict:
+        raise DotenvSyntaxError(origin, lines)
+    _warn_invalid(lines, origin)
+
+
+def _missing(path: str) -> FileNotFoundError:
+    return FileNotFoundError(errno.ENOENT, "no .env file at this path", path)
+
+
 def _read_values(
     dotenv_path: Optional[StrPath],
     stream: Optional[IO[str]],
     verbose: bool,
-    interpolate: bool,
-    document_first: bool,
+    parser: _Parser,
     encoding: Optional[str],
-    dialect: str,
+    strict: bool = False,
 ) -> tuple[OrderedDict[str, Optional[str]], Optional[str]]:
     """Values and the origin they came from (a path, ``"<stream>"`` or None).
 
     The source is chosen as python-dotenv's ``DotEnv._get_stream`` does: an
     existing file or FIFO, else the stream, else nothing.
     """
-    if dialect not in _DIALECTS:
-        raise ValueError(f"unknown dialect {dialect!r}: expected 'python-dotenv' or 'dotenvy'")
-    parser = _Parser(interpolate, document_first, dialect)
     result: Optional[_Parsed] = None
     origin: Optional[str] = None
     if dotenv_path:
@@ -204,16 +233,57 @@ def _read_values(
         origin = "<stream>"
         result = parser.text_with_surrogates(stream.read())
     if result is None:
+        if strict:
+            raise _missing(origin or ".env")
         if verbose:
             _log.info("safekeys could not find configuration file %s.", dotenv_path or ".env")
         return OrderedDict(), None
     values, invalid_lines = result
-    _warn_invalid(invalid_lines, origin or "<stream>")
+    _report_invalid(invalid_lines, origin or "<stream>", strict)
     return OrderedDict(values), origin
 
 
+def _read_layers(
+    paths: list[str], verbose: bool, parser: _Parser, encoding: Optional[str], strict: bool
+) -> tuple[OrderedDict[str, Optional[str]], list[str]]:
+    """Several files as layers: in order, later files winning; missing ones skipped."""
+    texts: list[str] = []
+    found: list[str] = []
+    for path in paths:
+        if not _core.is_file_or_fifo(path):
+            if strict:
+                raise _missing(path)
+            if verbose:
+                _log.info("safekeys could not find configuration file %s.", path)
+            continue
+        if _is_utf8(encoding):
+            texts.append(_core.read_text(path))
+        else:
+            with open(path, encoding=encoding) as f:
+                texts.append(f.read())
+        found.append(path)
+    values, invalid = parser.layers(texts)
+    for path, lines in zip(found, invalid):
+        _report_invalid(lines, path, strict)
+    return OrderedDict(values), found
+
+
+def _split(
+    dotenv_path: Union[StrPath, Sequence[StrPath], None],
+) -> tuple[Optional[StrPath], Optional[list[str]]]:
+    """``(single path, None)``, or ``(None, paths)`` for a layered load."""
+    if isinstance(dotenv_path, (list, tuple)):
+        return None, [os.fsdecode(p) for p in dotenv_path]
+    return dotenv_path, None  # type: ignore[return-value]
+
+
+def _check_dialect(dialect: str) -> None:
+    if dialect not in _DIALECTS:
+        raise ValueError(f"unknown dialect {dialect!r}: expected 'python-dotenv' or 'dotenvy'")
+
+
 def load_dotenv(
-    dotenv_path: Optional[StrPath] = None,
+    dotenv_path: Union[StrPath, Sequence[StrPath], None] = None,
     stream: Optional[IO[str]] = None,
     verbose: bool = False,
     override: bool = False,
@@ -221,58 +291,93 @@ def load_dotenv(
     encoding: Optional[str] = "utf-8",
     *,
     dialect: str = "python-dotenv",
+    strict: Optional[bool] = None,
 ) -> bool:
     """Load a ``.env`` file into ``os.environ``, as python-dotenv does.
 
     With neither ``dotenv_path`` nor ``stream``, ``find_dotenv()`` picks the
-    file. Variables already set are kept unless ``override=True``. Returns
-    True when the file defined at least one name (even if none was set).
-    ``PYTHON_DOTENV_DISABLED=1`` (or true/t/yes/y) turns loading off.
-    ``dialect="dotenvy"`` reads the file as the Rust crate dotenvy does.
+    file. Variables already set are kept unless ``override=True``; but
+    loading the same file again after an edit updates the variables safekeys
+    itself set from it (and removes those the file no longer defines).
+    Returns True when the file defined at least one name (even if none was
+    set). ``PYTHON_DOTENV_DISABLED=1`` (or true/t/yes/y) turns loading off.
+
+    Beyond python-dotenv: a list of paths loads layered files, later files
+    winning among themselves; ``strict=True`` (or ``SAFEKEYS_STRICT=1``)
+    raises ``FileNotFoundError`` for a missing file and ``DotenvSyntaxError``
+    for a malformed statement instead of warning; ``dialect="dotenvy"`` reads
+    the file as the Rust crate dotenvy does.
     """
     if _load_dotenv_disabled():
         _log.debug("safekeys: .env loading disabled by PYTHON_DOTENV_DISABLED environment variable")
         return False
+    _check_dialect(dialect)
+    strict = _strict_mode(strict)
     if dotenv_path is None and stream is None:
         dotenv_path = find_dotenv()
-    values, origin = _read_values(
-        dotenv_path, stream, verbose, interpolate, override, encoding, dialect
-    )
-    environ = os.environ
-    for key, value in values.items():
-        # python-dotenv's order: `key in environ` comes first and can raise
-        # (a name os.environ cannot encode), even with override=True.
-        if key in environ and not override:
-            continue
-        if value is not None:
-            environ[key] = value
+        if not dotenv_path and strict:
+            start = start_directory()
+            raise FileNotFoundError(
+                errno.ENOENT, f"no .env file in {start} or any directory above it", ".env"
+            )
+    single, paths = _split(dotenv_path)
+    if paths is None and single and stream is None:
+        paths = [os.fsdecode(single)]
+    key = _reload.key_of(paths) if paths else None
+    stamps = [_reload.stamp(p) for p in paths] if paths else []
+    environ = _reload.EnvironWithout(_reload.owned(key) if key else set())
+    parser = _Parser(interpolate, override, dialect, environ)
+    if single is None and paths is not None:
+        values, found = _read_layers(paths, verbose, parser, encoding, strict)
+        origin = " + ".join(found)
+    else:
+        values, read_from = _read_values(single, stream, verbose, parser, encoding, strict)
+        origin = read_from or "<stream>"
+        if read_from == "<stream>":
+            key = None
+    _reload.apply(values, override, key)
+    if key is not None and paths is not None:
+        options: dict[str, object] = {
+            "verbose": verbose,
+            "override": override,
+            "interpolate": interpolate,
+            "encoding": encoding,
+            "dialect": dialect,
+            "strict": strict,
+        }
+        _reload.remember(key, _reload.Load(paths, stamps, options))
     from . import _resolve
 
     # Recorded even when empty: getenv then stops falling back to the nearest .env.
-    _resolve.record_loaded(values, origin or "<stream>")
+    _resolve.record_loaded(values, origin)
     return bool(values)
 
 
 def dotenv_values(
-    dotenv_path: Optional[StrPath] = None,
+    dotenv_path: Union[StrPath, Sequence[StrPath], None] = None,
     stream: Optional[IO[str]] = None,
     verbose: bool = False,
     interpolate: bool = True,
     encoding: Optional[str] = "utf-8",
     *,
     dialect: str = "python-dotenv",
+    strict: Optional[bool] = None,
 ) -> dict[str, Optional[str]]:
     """Parse a ``.env`` file and return its values (``None`` for bare keys).
 
     Returns an ``OrderedDict`` in first-appearance order; ``os.environ`` is
-    not changed. References expand with the file's own values first.
+    not changed. References expand with the file's own values first. A list
+    of paths reads layered files; ``strict`` as for ``load_dotenv``.
     """
+    _check_dialect(dialect)
+    strict = _strict_mode(strict)
     if dotenv_path is None and stream is None:
         dotenv_path = find_dotenv()
-    values, _origin = _read_values(
-        dotenv_path, stream, verbose, interpolate, True, encoding, dialect
-    )
-    return values
+    parser = _Parser(interpolate, True, dialect, os.environ)
+    single, paths = _split(dotenv_path)
+    if paths is not None:
+        return _read_layers(paths, verbose, parser, encoding, strict)[0]
+    return _read_values(single, stream, verbose, parser, encoding, strict)[0]
 
 
 def get_key(
@@ -281,7 +386,8 @@ def get_key(
     encoding: Optional[str] = "utf-8",
 ) -> Optional[str]:
     """The value of ``key_to_get`` in the file, or None (with a warning if absent)."""
-    values, _origin = _read_values(dotenv_path, None, True, True, True, encoding, "python-dotenv")
+    parser = _Parser(True, True, "python-dotenv", os.environ)
+    values, _origin = _read_values(dotenv_path, None, True, parser, encoding)
     if key_to_get in values:
         return values[key_to_get]
     _log.warning("Key %s not found in %s.", key_to_get, dotenv_path)

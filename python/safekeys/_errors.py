@@ -45,3 +45,21 @@ class MissingKeyError(KeyError):
 
     def __reduce__(self):  # type: ignore[no-untyped-def]
         return (type(self), (self.name, self._message))
+
+
+class DotenvSyntaxError(ValueError):
+    """Strict mode: a ``.env`` statement did not parse.
+
+    Names the file and the lines where the statements start, never their text.
+    """
+
+    def __init__(self, filename: str, lines: list[int]) -> None:
+        self.filename = filename
+        self.lines = list(lines)
+        where = f"line {lines[0]}"
+        if len(lines) > 1:
+            where = f"lines {', '.join(str(n) for n in lines)}"
+        super().__init__(f"{filename}: could not parse the statement starting at {where}")
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (self.filename, self.lines))

@@ -38,6 +38,13 @@ def _caller_directory() -> str:
     return os.getcwd()
 
 
+def start_directory(usecwd: bool = False) -> str:
+    """Where ``find_dotenv`` starts its walk up to the root."""
+    if usecwd or _is_interactive() or sys.gettrace() is not None or getattr(sys, "frozen", False):
+        return os.getcwd()
+    return _caller_directory()
+
+
 def find_dotenv(
     filename: str = ".env",
     raise_error_if_not_found: bool = False,
@@ -51,11 +58,7 @@ def find_dotenv(
     Returns the path found, or ``""`` (``OSError`` with
     ``raise_error_if_not_found=True``).
     """
-    if usecwd or _is_interactive() or sys.gettrace() is not None or getattr(sys, "frozen", False):
-        start = os.getcwd()
-    else:
-        start = _caller_directory()
-    found = _core.find_upwards(start, filename)
+    found = _core.find_upwards(start_directory(usecwd), filename)
     if found is not None:
         return found
     if raise_error_if_not_found:

@@ -20,7 +20,7 @@ import sys
 import threading
 from typing import Any, Callable, Optional
 
-from . import _masking
+from . import _masking, _reload
 from ._dotenv import load_dotenv
 from ._find import find_dotenv
 
@@ -246,6 +246,20 @@ class Extension:
                 setattr(sys, name, ScrubbingStream(original, name))
         self.ip.events.register("post_run_cell", self._after_cell)
 
+    def autoreload(self, on: bool) -> None:
+        """Before each cell, reload the ``.env`` files that changed (one ``stat`` each)."""
+        registered = self._reload_changed in self.ip.events.callbacks["pre_run_cell"]
+        if on and not registered:
+            self.ip.events.register("pre_run_cell", self._reload_changed)
+        elif not on and registered:
+            self.ip.events.unregister("pre_run_cell", self._reload_changed)
+
+    def _reload_changed(self, info: Any = None) -> None:
+        for load in _reload.loads():
+            if load.changed():
+                target = load.paths if len(load.paths) > 1 else load.paths[0]
+                load_dotenv(target, **load.options)  # type: ignore[arg-type]
+
     def _after_cell(self, result: Any = None) -> None:
         # The kernel flushes its streams before going idle; release tails too.
         if self.session_hook is not None:
@@ -255,6 +269,7 @@ class Extension:
             getattr(sys, name).flush()
 
     def uninstall(self) -> None:
+        self.autoreload(False)
         try:
             self.ip.events.unregister("post_run_cell", self._after_cell)
         except ValueError:

@@ -8,7 +8,7 @@ from typing import Any
 from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
-from . import _masking
+from . import _masking, _reload
 from ._dotenv import load_dotenv
 from ._find import find_dotenv
 
@@ -55,23 +55,54 @@ class SafekeysMagics(Magics):
     @argument("-v", "--verbose", action="store_true", help="Log a missing file.")
     @argument(
         "dotenv_path",
-        nargs="?",
+        nargs="*",
         type=str,
-        default=".env",
-        help="Search in increasingly higher folders for the `dotenv_path`",
+        default=[".env"],
+        help="Search in increasingly higher folders for each `dotenv_path`; several paths "
+        "load as layers, later files winning",
     )
     @line_magic
     def dotenv(self, line: str) -> None:
-        """Load a .env file, as python-dotenv's ``%dotenv`` does, and mask its secrets."""
+        """Load a .env file, as python-dotenv's ``%dotenv`` does, and mask its secrets.
+
+        Run again after editing the file, it updates what it set before; when
+        no file changed it only checks their modification times and sizes.
+        """
         args = parse_argstring(self.dotenv, line)
-        try:
-            path = find_dotenv(args.dotenv_path, True, True)
-        except OSError:
-            print("cannot find .env file")
+        paths = []
+        for name in args.dotenv_path or [".env"]:
+            try:
+                paths.append(find_dotenv(name, True, True))
+            except OSError:
+                print("cannot find .env file" if name == ".env" else f"cannot find {name}")
+        if not paths:
             return
-        load_dotenv(path, verbose=args.verbose, override=args.override)
+        previous = _reload.last_load(_reload.key_of(paths))
+        if previous is not None and not previous.changed():
+            return
+        load_dotenv(
+            paths if len(paths) > 1 else paths[0], verbose=args.verbose, override=args.override
+        )
 
     @line_magic
     def safekeys(self, line: str) -> Any:
-        """Show the keys safekeys knows: name, source, length, fingerprint, masked or not, why."""
+        """``%safekeys``: the keys safekeys knows (name, source, length, fingerprint,
+        masked or not and why). ``%safekeys autoreload on|off``: reload edited
+        ``.env`` files at the start of each cell."""
+        words = line.split()
+        if words[:1] == ["autoreload"]:
+            from .ipython import Extension
+
+            if len(words) != 2 or words[1] not in ("on", "off"):
+                print("usage: %safekeys autoreload on|off")
+                return None
+            if Extension.current is None:
+                print("load the extension first: %load_ext safekeys")
+                return None
+            Extension.current.autoreload(words[1] == "on")
+            print(f"safekeys autoreload is {words[1]}")
+            return None
+        if words:
+            print("usage: %safekeys [autoreload on|off]")
+            return None
         return KeyTable(_masking.registered())
