@@ -16,7 +16,7 @@ from ._dotenv import (
     set_key,
     unset_key,
 )
-from ._errors import DotenvDecodeError, MissingKeyError
+from ._errors import DotenvDecodeError, DotenvSyntaxError, MissingKeyError
 from ._find import find_dotenv
 from ._masking import mask, registered, scrub, unmask
 from ._resolve import getenv, require
@@ -38,6 +38,7 @@ def unload_ipython_extension(ipython: object) -> None:
 
 __all__ = [
     "DotenvDecodeError",
+    "DotenvSyntaxError",
     "MissingKeyError",
     "__version__",
     "dotenv_values",
