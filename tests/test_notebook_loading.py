@@ -7,9 +7,8 @@ import logging
 import os
 
 import pytest
-from conftest import cell_errors, stdout_text
-
 import safekeys
+from conftest import cell_errors, stdout_text
 from safekeys import _reload
 
 OLD_KEY = "sk-proj-FAKEoldAAAA1111bbbb2222cccc3333dddd"
@@ -209,7 +208,8 @@ def test_kernel_layered_dotenv_magic(tmp_path, run_notebook):
     (tmp_path / "local.env").write_text("NB_HOST=localhost\n")
     cells = [
         "%load_ext safekeys",
-        "%dotenv base.env local.env\nimport os\nprint(os.environ['NB_HOST'], os.environ['NB_MODE'])",
+        "%dotenv base.env local.env\n"
+        "import os\nprint(os.environ['NB_HOST'], os.environ['NB_MODE'])",
     ]
     nb = run_notebook(cells, cwd=tmp_path)
     assert cell_errors(nb) == []
