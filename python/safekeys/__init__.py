@@ -18,8 +18,23 @@ from ._dotenv import (
 )
 from ._errors import DotenvDecodeError, DotenvSyntaxError, MissingKeyError
 from ._find import find_dotenv
-from ._masking import mask, registered, scrub, unmask
 from ._resolve import getenv, require
+
+_MASKING = frozenset({"mask", "registered", "scrub", "unmask"})
+
+
+def __getattr__(name: str) -> object:
+    # The masking API loads on first use: `import safekeys` stays cheap.
+    if name in _MASKING:
+        from . import _masking
+
+        return getattr(_masking, name)
+    raise AttributeError(f"module 'safekeys' has no attribute {name!r}")
+
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ._masking import mask, registered, scrub, unmask
 
 
 def load_ipython_extension(ipython: object) -> None:
