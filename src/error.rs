@@ -18,6 +18,58 @@ pub enum Error {
     },
     /// The directory `find_dotenv` should start from does not exist.
     StartNotFound { path: PathBuf },
+    /// The OS keyring could not do what was asked. `message` names the
+    /// service and user where useful, never a value.
+    Keyring {
+        kind: KeyringFailure,
+        message: String,
+    },
+}
+
+/// Why an OS keyring operation failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyringFailure {
+    /// No D-Bus session bus to connect to.
+    NoBus,
+    /// The bus has no Secret Service (`org.freedesktop.secrets`).
+    NoService,
+    /// The Secret Service has no default collection to store items in.
+    NoCollection,
+    /// The collection or an item is locked; unlocking would need a prompt.
+    Locked,
+    /// The keyring did not answer in time.
+    Timeout,
+    /// Several items match one (service, user) and their values differ.
+    Ambiguous,
+    /// A stored value is not UTF-8 text.
+    NotText,
+    /// No keyring backend on this platform.
+    Unsupported,
+    /// Anything else the platform reported.
+    Failure,
+}
+
+impl KeyringFailure {
+    /// A stable name for scripts and for Python's `KeyringError.reason`.
+    pub fn code(self) -> &'static str {
+        match self {
+            KeyringFailure::NoBus => "no-dbus",
+            KeyringFailure::NoService => "no-service",
+            KeyringFailure::NoCollection => "no-collection",
+            KeyringFailure::Locked => "locked",
+            KeyringFailure::Timeout => "timeout",
+            KeyringFailure::Ambiguous => "ambiguous",
+            KeyringFailure::NotText => "not-text",
+            KeyringFailure::Unsupported => "unsupported",
+            KeyringFailure::Failure => "failure",
+        }
+    }
+
+    /// Whether the keyring itself could not be used (as opposed to holding
+    /// data that needs a person's attention: duplicates, binary values).
+    pub fn is_unavailable(self) -> bool {
+        !matches!(self, KeyringFailure::Ambiguous | KeyringFailure::NotText)
+    }
 }
 
 impl Error {
@@ -25,6 +77,21 @@ impl Error {
         Error::Io {
             path: path.into(),
             source,
+        }
+    }
+
+    pub fn keyring(kind: KeyringFailure, message: impl Into<String>) -> Self {
+        Error::Keyring {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// The keyring failure kind, if this is a keyring error.
+    pub fn keyring_kind(&self) -> Option<KeyringFailure> {
+        match self {
+            Error::Keyring { kind, .. } => Some(*kind),
+            _ => None,
         }
     }
 }
@@ -44,6 +111,7 @@ impl fmt::Display for Error {
                 path.display()
             ),
             Error::StartNotFound { .. } => f.write_str("Starting path not found"),
+            Error::Keyring { message, .. } => f.write_str(message),
         }
     }
 }

@@ -1,11 +1,12 @@
 //! safekeys' core in pure Rust: python-dotenv-compatible `.env` handling
-//! and the masking engine.
+//! the masking engine and the OS keyring.
 //! Nothing here knows about Python; `python.rs` (feature `python`) is the
 //! one module that converts types and maps errors for the extension.
 
 pub mod dotenv;
 pub mod error;
 pub mod mask;
+pub mod store;
 
 #[cfg(feature = "python")]
 mod python;

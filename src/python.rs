@@ -3,12 +3,15 @@
 use crate::dotenv::{self, find, rewrite, source, Dialect, Options, Values};
 use crate::error::Error;
 use crate::mask::{self, classify, Refusal, Registry, Stream};
+use crate::store::keyring::{self, Keyring, ListedValue};
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict};
+use pyo3::types::{PyBytes, PyDict, PyString};
+use secrecy::{ExposeSecret, SecretString};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 /// Texts at least this long are scrubbed with the GIL released.
 const DETACH_BYTES: usize = 64 * 1024;
@@ -51,6 +54,16 @@ impl From<Error> for PyErr {
                 })
             }
             Error::StartNotFound { .. } => PyOSError::new_err(err.to_string()),
+            Error::Keyring { kind, message } => Python::attach(|py| {
+                let made = py
+                    .import("safekeys._errors")
+                    .and_then(|m| m.getattr("KeyringError"))
+                    .and_then(|cls| cls.call1((kind.code(), message.as_str())));
+                match made {
+                    Ok(instance) => PyErr::from_value(instance),
+                    Err(import_failed) => import_failed,
+                }
+            }),
         }
     }
 }
@@ -352,6 +365,89 @@ impl Masker {
     }
 }
 
+/// The OS keyring: every call releases the GIL and takes at most `timeout` seconds.
+#[pyclass(module = "safekeys._core", name = "Keyring", frozen)]
+struct KeyringHandle {
+    inner: Keyring,
+}
+
+/// `(name, items, length, fingerprint, state)` of one key `list` found.
+type ListedRow = (String, usize, Option<usize>, Option<String>, &'static str);
+
+#[pymethods]
+impl KeyringHandle {
+    #[new]
+    #[pyo3(signature = (timeout=None))]
+    fn new(timeout: Option<f64>) -> PyResult<Self> {
+        let timeout = match timeout {
+            None => keyring::DEFAULT_TIMEOUT,
+            Some(seconds) => Duration::try_from_secs_f64(seconds)
+                .ok()
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| {
+                    PyValueError::new_err("timeout must be a positive number of seconds")
+                })?,
+        };
+        Ok(KeyringHandle {
+            inner: Keyring::new(timeout),
+        })
+    }
+
+    /// Seconds one operation may take.
+    #[getter]
+    fn timeout(&self) -> f64 {
+        self.inner.timeout().as_secs_f64()
+    }
+
+    /// What this platform's keyring is called.
+    #[staticmethod]
+    fn backend() -> &'static str {
+        Keyring::backend_name()
+    }
+
+    /// Close the connection; the next call opens a new one.
+    fn reset(&self) {
+        self.inner.reset();
+    }
+
+    fn get<'py>(
+        &self,
+        py: Python<'py>,
+        service: &str,
+        name: &str,
+    ) -> PyResult<Option<Bound<'py, PyString>>> {
+        let found = py.detach(|| self.inner.get(service, name))?;
+        Ok(found.map(|value| PyString::new(py, value.expose_secret())))
+    }
+
+    fn set(&self, py: Python<'_>, service: &str, name: &str, value: &str) -> PyResult<()> {
+        let value = SecretString::from(value.to_owned());
+        Ok(py.detach(|| self.inner.set(service, name, value))?)
+    }
+
+    /// How many items were deleted (0: there was none).
+    fn delete(&self, py: Python<'_>, service: &str, name: &str) -> PyResult<usize> {
+        Ok(py.detach(|| self.inner.delete(service, name))?)
+    }
+
+    /// `(name, items, length, fingerprint, state)` per key, sorted by name;
+    /// `state` is "text", "differing" (duplicates disagree) or "not-text".
+    fn list(&self, py: Python<'_>, service: &str) -> PyResult<Vec<ListedRow>> {
+        let listed = py.detach(|| self.inner.list(service))?;
+        Ok(listed
+            .into_iter()
+            .map(|l| match l.state {
+                ListedValue::Text {
+                    length,
+                    fingerprint,
+                } => (l.name, l.items, Some(length), Some(fingerprint), "text"),
+                ListedValue::Differing => (l.name, l.items, None, None, "differing"),
+                ListedValue::NotText => (l.name, l.items, None, None, "not-text"),
+            })
+            .collect())
+    }
+}
+
 /// Whether a variable called `name` probably holds a secret.
 #[pyfunction]
 fn secret_name(name: &str) -> bool {
@@ -390,6 +486,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(write_atomic, m)?)?;
     m.add_function(wrap_pyfunction!(find_upwards, m)?)?;
     m.add_class::<Masker>()?;
+    m.add_class::<KeyringHandle>()?;
     m.add_function(wrap_pyfunction!(secret_name, m)?)?;
     m.add_function(wrap_pyfunction!(known_shape, m)?)?;
     m.add_function(wrap_pyfunction!(url_password, m)?)?;

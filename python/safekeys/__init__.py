@@ -2,7 +2,9 @@
 
 A drop-in, faster python-dotenv (``load_dotenv``, ``dotenv_values``,
 ``find_dotenv``, ``get_key``, ``set_key``, ``unset_key``) plus ``getenv`` and
-``require``, which find a key without it being typed into a cell.
+``require``, which find a key without it being typed into a cell (the
+environment, ``.env``, the OS keyring or a hidden prompt), and
+``store_key``, ``delete_key``, ``list_keys`` for the OS keyring.
 """
 
 from __future__ import annotations
@@ -16,24 +18,30 @@ from ._dotenv import (
     set_key,
     unset_key,
 )
-from ._errors import DotenvDecodeError, DotenvSyntaxError, MissingKeyError
+from ._errors import DotenvDecodeError, DotenvSyntaxError, KeyringError, MissingKeyError
 from ._find import find_dotenv
 from ._resolve import getenv, require
 
 _MASKING = frozenset({"mask", "registered", "scrub", "unmask"})
+_KEYRING = frozenset({"StoredKey", "delete_key", "list_keys", "store_key"})
 
 
 def __getattr__(name: str) -> object:
-    # The masking API loads on first use: `import safekeys` stays cheap.
+    # The masking and keyring APIs load on first use: `import safekeys` stays cheap.
     if name in _MASKING:
         from . import _masking
 
         return getattr(_masking, name)
+    if name in _KEYRING:
+        from . import _keyring
+
+        return getattr(_keyring, name)
     raise AttributeError(f"module 'safekeys' has no attribute {name!r}")
 
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from ._keyring import StoredKey, delete_key, list_keys, store_key
     from ._masking import mask, registered, scrub, unmask
 
 
@@ -54,13 +62,17 @@ def unload_ipython_extension(ipython: object) -> None:
 __all__ = [
     "DotenvDecodeError",
     "DotenvSyntaxError",
+    "KeyringError",
     "MissingKeyError",
+    "StoredKey",
     "__version__",
+    "delete_key",
     "dotenv_values",
     "find_dotenv",
     "get_cli_string",
     "get_key",
     "getenv",
+    "list_keys",
     "load_dotenv",
     "load_ipython_extension",
     "mask",
@@ -68,6 +80,7 @@ __all__ = [
     "require",
     "scrub",
     "set_key",
+    "store_key",
     "unload_ipython_extension",
     "unmask",
     "unset_key",

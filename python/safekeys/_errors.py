@@ -63,3 +63,34 @@ class DotenvSyntaxError(ValueError):
 
     def __reduce__(self):  # type: ignore[no-untyped-def]
         return (type(self), (self.filename, self.lines))
+
+
+class KeyringError(OSError):
+    """The OS keyring could not do what was asked.
+
+    ``reason`` says why, for code and scripts: ``"no-dbus"``, ``"no-service"``,
+    ``"no-collection"``, ``"locked"``, ``"timeout"``, ``"unsupported"`` and
+    ``"failure"`` mean the keyring cannot be used right now (``unavailable`` is
+    True); ``"ambiguous"`` (duplicate items whose values differ) and
+    ``"not-text"`` mean it holds something a person must sort out. The message
+    names the service and key where useful, never a value.
+    """
+
+    UNAVAILABLE = frozenset(
+        {"no-dbus", "no-service", "no-collection", "locked", "timeout", "unsupported", "failure"}
+    )
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self._message = message
+
+    @property
+    def unavailable(self) -> bool:
+        return self.reason in self.UNAVAILABLE
+
+    def __str__(self) -> str:
+        return self._message
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (self.reason, self._message))

@@ -1,15 +1,17 @@
 """``getenv`` / ``require``: one chain of sources, asked in order.
 
-The chain starts as DESIGN.md's resolution chain does: the process
-environment, then values loaded from ``.env``. Later sources (the OS keyring,
-a team store, a prompt) join it with ``add_source`` without changing callers.
+The chain follows DESIGN.md's resolution chain: the process environment,
+then values loaded from ``.env``, then the OS keyring. Later sources (a team
+store) join it with ``add_source`` without changing callers. A source that
+cannot be asked right now (a locked keyring) raises ``SourceUnavailable``:
+``getenv`` logs that once per cause and goes on, ``require`` names it.
 """
 
 from __future__ import annotations
 
 import os
 
-from ._errors import MissingKeyError
+from ._errors import KeyringError, MissingKeyError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,8 +32,29 @@ class Source:
     def lookup(self, name: str) -> Optional[str]:
         raise NotImplementedError
 
+    def lookup_in(self, name: str, service: str) -> Optional[str]:
+        """``lookup`` in a named service, for sources that have services."""
+        return self.lookup(name)
+
+    def active(self) -> bool:
+        """Whether the chain asks this source at all right now."""
+        return True
+
     def __repr__(self) -> str:
         return f"<safekeys source {self.label!r}>"
+
+
+class SourceUnavailable(Exception):
+    """A source could not be asked. ``reason`` is a short code, ``message``
+    says why in words; neither holds a value."""
+
+    def __init__(self, source: Source, reason: str, message: str, *, per_key: bool = False) -> None:
+        super().__init__(message)
+        self.source = source
+        self.reason = reason
+        self.message = message
+        # A problem of one key (duplicates), not of the whole source.
+        self.per_key = per_key
 
 
 class EnvironSource(Source):
@@ -96,6 +119,40 @@ class DotenvSource(Source):
         return self._found
 
 
+class KeyringSource(Source):
+    """The OS keyring: service ``safekeys`` (or ``$SAFEKEYS_SERVICE``), user = the key's name."""
+
+    label = "keyring"
+    hint = (
+        "store it in the OS keyring: `safekeys set {name}` in a terminal, "
+        "or `%setkey {name}` in a notebook"
+    )
+
+    def __init__(self, service: Optional[str] = None) -> None:
+        self.service = service
+
+    def active(self) -> bool:
+        from . import _keyring
+
+        return _keyring.enabled()
+
+    def lookup(self, name: str) -> Optional[str]:
+        return self._get(name, self.service)
+
+    def lookup_in(self, name: str, service: str) -> Optional[str]:
+        return self._get(name, service)
+
+    def _get(self, name: str, service: Optional[str]) -> Optional[str]:
+        from . import _keyring
+
+        try:
+            return _keyring.lookup(name, service)
+        except KeyringError as err:
+            raise SourceUnavailable(
+                self, err.reason, str(err), per_key=not err.unavailable
+            ) from None
+
+
 class Resolution:
     """Where a name was found. Its repr never shows the value."""
 
@@ -115,8 +172,11 @@ class Resolution:
 
 ENVIRON = EnvironSource()
 DOTENV = DotenvSource()
-_chain: list[Source] = [ENVIRON, DOTENV]
+KEYRING = KeyringSource()
+_chain: list[Source] = [ENVIRON, DOTENV, KEYRING]
 _found_in: dict[str, str] = {}
+# Problems already logged: (source label, reason, key name or "", level).
+_reported: set[tuple[str, str, str, str]] = set()
 
 
 def sources() -> list[Source]:
@@ -149,10 +209,28 @@ def record_loaded(values: Mapping[str, Optional[str]], origin: str) -> None:
             _masking.consider(name, value, DOTENV.label)
 
 
-def resolve(name: str) -> Optional[Resolution]:
-    """The first source that has ``name``, or None."""
+def resolve(
+    name: str,
+    *,
+    service: Optional[str] = None,
+    problems: Optional[list[SourceUnavailable]] = None,
+) -> Optional[Resolution]:
+    """The first source that has ``name``, or None.
+
+    ``service`` picks the keyring service for sources that have one. Sources
+    that could not be asked are skipped and appended to ``problems``.
+    """
     for source in _chain:
-        value = source.lookup(name)
+        if not source.active():
+            continue
+        try:
+            value = source.lookup(name) if service is None else source.lookup_in(name, service)
+        except SourceUnavailable as problem:
+            if problems is not None:
+                problems.append(problem)
+            continue
+        if _reported:
+            _forget_reports(source.label, name)
         if value is not None:
             from . import _masking
 
@@ -167,24 +245,117 @@ def found_in() -> dict[str, str]:
     return dict(_found_in)
 
 
-def getenv(name: str, default: Optional[str] = None) -> Optional[str]:
+def _forget_reports(label: str, name: str) -> None:
+    """``label`` answered for ``name``: report its next problem again."""
+    for key in [k for k in _reported if k[0] == label and k[2] in ("", name)]:
+        _reported.discard(key)
+
+
+def _report(name: str, problems: list[SourceUnavailable], quiet: bool) -> None:
+    """Log each problem once per cause. ``quiet`` (a default was given): an
+    unavailable source is logged at INFO, as the caller has a fallback."""
+    from . import _log
+
+    for problem in problems:
+        level = "info" if quiet and not problem.per_key else "warning"
+        key = (problem.source.label, problem.reason, name if problem.per_key else "", level)
+        if key in _reported:
+            continue
+        _reported.add(key)
+        if problem.per_key:
+            _log.warning(
+                "safekeys: skipped the %s for %s: %s", problem.source.label, name, problem.message
+            )
+        else:
+            log = _log.info if level == "info" else _log.warning
+            log(
+                "safekeys: the %s is not available, so getenv skips it: %s",
+                problem.source.label,
+                problem.message,
+            )
+
+
+def _ask(name: str, service: Optional[str]) -> Optional[str]:
+    """A hidden prompt for ``name`` (getpass; in Jupyter the frontend's password box)."""
+    import getpass
+
+    from . import _keyring, _log
+
+    where = _keyring.service_name(service)
+    try:
+        answer = getpass.getpass(f"{name} (saved in the OS keyring, service {where!r}): ")
+    except EOFError:
+        return None
+    except NotImplementedError:
+        # A Jupyter frontend that does not accept input (e.g. nbclient).
+        _log.warning("safekeys: cannot prompt for %s: this frontend does not accept input", name)
+        return None
+    return answer or None
+
+
+def _prompted(name: str, service: Optional[str]) -> Optional[str]:
+    """Ask for ``name``; store the answer in the keyring and mask it."""
+    value = _ask(name, service)
+    if value is None:
+        return None
+    from . import _keyring, _log, _masking
+
+    _found_in[name] = "prompt"
+    _masking.consider(name, value, "prompt")
+    if _keyring.enabled():
+        try:
+            _keyring.handle().set(_keyring.service_name(service), name, value)
+        except KeyringError as err:
+            _log.warning("safekeys: could not store %s in the OS keyring: %s", name, err)
+    return value
+
+
+def getenv(
+    name: str,
+    default: Optional[str] = None,
+    *,
+    prompt: bool = False,
+    service: Optional[str] = None,
+) -> Optional[str]:
     """The value of ``name`` from the first source that has it, else ``default``.
 
-    Sources, in order: the process environment, then ``.env`` values (those
-    ``load_dotenv`` loaded, or else the nearest ``.env`` file).
+    Sources, in order: the process environment, ``.env`` values (those
+    ``load_dotenv`` loaded, or else the nearest ``.env`` file), then the OS
+    keyring (service ``safekeys``, ``$SAFEKEYS_SERVICE`` or ``service``). With
+    ``prompt=True`` a key found nowhere is asked for with a hidden prompt and
+    stored in the keyring. A keyring that cannot be used (no D-Bus, locked, ...)
+    is skipped with one log line per cause on the ``safekeys`` logger.
     """
-    hit = resolve(name)
-    return default if hit is None else hit.value
-
-
-def require(name: str) -> str:
-    """Like ``getenv`` but raises ``MissingKeyError`` (a ``KeyError``) when absent."""
-    hit = resolve(name)
+    problems: list[SourceUnavailable] = []
+    hit = resolve(name, service=service, problems=problems)
     if hit is not None:
         return hit.value
-    looked = ", ".join(source.label for source in _chain)
-    ways = "\n".join(f"  - {source.hint.format(name=name)}" for source in _chain if source.hint)
+    if problems:
+        _report(name, problems, quiet=default is not None or prompt)
+    if prompt:
+        value = _prompted(name, service)
+        if value is not None:
+            return value
+    return default
+
+
+def require(name: str, *, service: Optional[str] = None) -> str:
+    """Like ``getenv`` but raises ``MissingKeyError`` (a ``KeyError``) when absent.
+
+    The message says where safekeys looked, why a source could not be asked
+    (a locked keyring, no D-Bus, ...) and how to provide the key.
+    """
+    problems: list[SourceUnavailable] = []
+    hit = resolve(name, service=service, problems=problems)
+    if hit is not None:
+        return hit.value
+    active = [source for source in _chain if source.active()]
+    looked = ", ".join(source.label for source in active)
+    why = "".join(
+        f"\nThe {problem.source.label} could not be read: {problem.message}" for problem in problems
+    )
+    ways = "\n".join(f"  - {source.hint.format(name=name)}" for source in active if source.hint)
     raise MissingKeyError(
         name,
-        f"{name} is not set. safekeys looked in: {looked}.\nTo provide it:\n{ways}",
+        f"{name} is not set. safekeys looked in: {looked}.{why}\nTo provide it:\n{ways}",
     )

@@ -1,0 +1,594 @@
+//! The OS keyring through `keyring-core`: Secret Service on Linux and the
+//! BSDs, the login Keychain on macOS, the Credential Manager on Windows.
+//!
+//! Items are found by `(service, user)`; safekeys uses the service
+//! `safekeys` (or the one asked for) and the key's name as the user, as
+//! Python's `keyring` package does, so either can read what the other wrote.
+//!
+//! Three promises hold whatever the platform does:
+//!
+//! - **Bounded time.** Every operation runs on a worker thread and is waited
+//!   for at most `timeout`; one that does not answer is reported as a
+//!   [`KeyringFailure::Timeout`] and its connection is dropped. Where the
+//!   platform can tell in advance that an operation would need an unlock
+//!   prompt (Secret Service: a locked collection or item), the operation
+//!   fails at once with [`KeyringFailure::Locked`] instead of asking.
+//! - **No cached failure.** The store is opened on first use and kept while
+//!   it works. A failed open is not remembered: the next call tries again,
+//!   so unlocking the keyring or starting its daemon needs no restart. A
+//!   connection that failed is dropped, and so is one made for another
+//!   `DBUS_SESSION_BUS_ADDRESS` than the current one.
+//! - **Duplicates are resolved.** When several items match one
+//!   `(service, user)` (Secret Service ends up there when two programs both
+//!   create the item), a read returns their value if they all agree and
+//!   reports [`KeyringFailure::Ambiguous`] otherwise; a write keeps one item
+//!   with the new value and deletes the others; a delete removes them all.
+//!
+//! Values cross this module as [`SecretString`]s and zeroized buffers; no
+//! error message holds one.
+
+use crate::error::{Error, KeyringFailure, Result};
+use crate::mask;
+use keyring_core::{CredentialStore, Entry};
+use secrecy::{ExposeSecret, SecretString};
+use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsString;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use zeroize::Zeroizing;
+
+/// How long one operation may take unless the caller says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// The environment variable naming the D-Bus session bus; a change of its
+/// value makes the next operation connect again.
+const BUS_VARIABLE: &str = "DBUS_SESSION_BUS_ADDRESS";
+
+/// What one platform adds to keyring-core's API.
+pub(crate) trait Platform: Send + Sync {
+    /// Fail (with `Locked`, typically) when working on the items of
+    /// `service` (and `user`, when given) would make the OS ask the user
+    /// something. `write`: a new item may have to be created.
+    fn check(&self, _service: &str, _user: Option<&str>, _write: bool) -> Result<()> {
+        Ok(())
+    }
+
+    /// A precise error for a platform error inside a keyring-core error.
+    fn classify(
+        &self,
+        _err: &(dyn std::error::Error + 'static),
+    ) -> Option<(KeyringFailure, String)> {
+        None
+    }
+
+    /// keyring-core's search specification for every item of `service`.
+    fn search_spec(&self, service: &str) -> Vec<(String, String)> {
+        vec![("service".to_string(), service.to_string())]
+    }
+}
+
+/// An open store and its platform's checks.
+pub(crate) struct Backend {
+    pub(crate) store: Arc<CredentialStore>,
+    pub(crate) platform: Box<dyn Platform>,
+}
+
+type Opener = dyn Fn() -> Result<Backend> + Send + Sync;
+
+struct Current {
+    bus: Option<OsString>,
+    backend: Arc<Backend>,
+}
+
+struct Shared {
+    opener: Box<Opener>,
+    current: Mutex<Option<Current>>,
+}
+
+/// A poisoned lock only means a worker panicked; the slot is still usable.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Shared {
+    /// The open backend for the current bus, opening one if needed.
+    fn backend(&self) -> Result<Arc<Backend>> {
+        let bus = std::env::var_os(BUS_VARIABLE);
+        if let Some(current) = lock(&self.current).as_ref() {
+            if current.bus == bus {
+                return Ok(Arc::clone(&current.backend));
+            }
+        }
+        let backend = Arc::new((self.opener)()?);
+        *lock(&self.current) = Some(Current {
+            bus,
+            backend: Arc::clone(&backend),
+        });
+        Ok(backend)
+    }
+
+    /// Drop `backend` if it is still the current one.
+    fn forget(&self, backend: &Arc<Backend>) {
+        let mut current = lock(&self.current);
+        if current
+            .as_ref()
+            .is_some_and(|c| Arc::ptr_eq(&c.backend, backend))
+        {
+            *current = None;
+        }
+    }
+
+    fn forget_all(&self) {
+        *lock(&self.current) = None;
+    }
+}
+
+/// Whether an error means the connection itself is no good.
+fn drops_connection(err: &Error) -> bool {
+    matches!(
+        err.keyring_kind(),
+        Some(
+            KeyringFailure::NoBus
+                | KeyringFailure::NoService
+                | KeyringFailure::Timeout
+                | KeyringFailure::Failure
+        )
+    )
+}
+
+/// One `(service, user)` a service holds, as `list` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub name: String,
+    /// How many items hold it (more than one: duplicates).
+    pub items: usize,
+    pub state: ListedValue,
+}
+
+/// What `list` can say about a value without showing it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListedValue {
+    /// Its length in characters and its fingerprint.
+    Text { length: usize, fingerprint: String },
+    /// Duplicates whose values differ.
+    Differing,
+    /// Not UTF-8 text.
+    NotText,
+}
+
+/// The OS keyring, opened lazily, every operation bounded by `timeout`.
+pub struct Keyring {
+    shared: Arc<Shared>,
+    timeout: Duration,
+}
+
+impl Keyring {
+    /// The platform's keyring.
+    pub fn new(timeout: Duration) -> Keyring {
+        Keyring::with_opener(timeout, Box::new(open_platform))
+    }
+
+    /// A keyring whose store `opener` makes (tests use keyring-core's sample store).
+    pub(crate) fn with_opener(timeout: Duration, opener: Box<Opener>) -> Keyring {
+        Keyring {
+            shared: Arc::new(Shared {
+                opener,
+                current: Mutex::new(None),
+            }),
+            timeout,
+        }
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// What this platform's keyring is called, for messages.
+    pub fn backend_name() -> &'static str {
+        platform_name()
+    }
+
+    /// Close the connection; the next operation opens a new one.
+    pub fn reset(&self) {
+        self.shared.forget_all();
+    }
+
+    /// The value stored for `(service, user)`, or `None`.
+    pub fn get(&self, service: &str, user: &str) -> Result<Option<SecretString>> {
+        let (service, user) = (service.to_string(), user.to_string());
+        self.run(move |backend| backend.get(&service, &user))
+    }
+
+    /// Store `value` for `(service, user)`, replacing every item there was.
+    pub fn set(&self, service: &str, user: &str, value: SecretString) -> Result<()> {
+        let (service, user) = (service.to_string(), user.to_string());
+        self.run(move |backend| backend.set(&service, &user, &value))
+    }
+
+    /// Delete every item for `(service, user)`; returns how many there were.
+    pub fn delete(&self, service: &str, user: &str) -> Result<usize> {
+        let (service, user) = (service.to_string(), user.to_string());
+        self.run(move |backend| backend.delete(&service, &user))
+    }
+
+    /// Every user `service` holds a value for, sorted by name.
+    pub fn list(&self, service: &str) -> Result<Vec<Listed>> {
+        let service = service.to_string();
+        self.run(move |backend| backend.list(&service))
+    }
+
+    /// Run `op` on a worker thread and wait for it at most `timeout`.
+    fn run<T, F>(&self, op: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Backend) -> Result<T> + Send + 'static,
+    {
+        let (tx, rx) = mpsc::sync_channel(1);
+        let shared = Arc::clone(&self.shared);
+        let spawned = std::thread::Builder::new()
+            .name("safekeys-keyring".to_string())
+            .spawn(move || {
+                let result = shared.backend().and_then(|backend| {
+                    let result = op(&backend);
+                    if result.as_ref().err().is_some_and(drops_connection) {
+                        shared.forget(&backend);
+                    }
+                    result
+                });
+                // The caller may have given up waiting; nothing to do then.
+                let _ = tx.send(result);
+            });
+        if let Err(err) = spawned {
+            return Err(Error::keyring(
+                KeyringFailure::Failure,
+                format!("cannot start a thread for the OS keyring: {err}"),
+            ));
+        }
+        match rx.recv_timeout(self.timeout) {
+            Ok(result) => result,
+            Err(RecvTimeoutError::Timeout) => {
+                self.shared.forget_all();
+                Err(Error::keyring(
+                    KeyringFailure::Timeout,
+                    format!(
+                        "the OS keyring did not answer within {} (it may be waiting for an \
+                         unlock prompt, or its daemon is stuck)",
+                        seconds(self.timeout)
+                    ),
+                ))
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                self.shared.forget_all();
+                Err(Error::keyring(
+                    KeyringFailure::Failure,
+                    "the OS keyring's worker stopped unexpectedly",
+                ))
+            }
+        }
+    }
+}
+
+fn seconds(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
+type KError = keyring_core::Error;
+
+fn ambiguous(service: &str, user: &str, items: usize) -> Error {
+    Error::keyring(
+        KeyringFailure::Ambiguous,
+        format!(
+            "the OS keyring holds {items} items for service {service:?} and user {user:?} \
+             with different values; store the right one again to replace them all \
+             (`safekeys set {user}`), or remove them all (`safekeys delete {user}`)"
+        ),
+    )
+}
+
+fn not_text(service: &str, user: &str) -> Error {
+    Error::keyring(
+        KeyringFailure::NotText,
+        format!("the OS keyring item for service {service:?} and user {user:?} is not UTF-8 text"),
+    )
+}
+
+/// `bytes` as a secret string, or `NotText`. Nothing is copied unzeroized.
+fn text(bytes: Zeroizing<Vec<u8>>, service: &str, user: &str) -> Result<SecretString> {
+    match std::str::from_utf8(&bytes) {
+        Ok(s) => Ok(SecretString::from(s.to_owned())),
+        Err(_) => Err(not_text(service, user)),
+    }
+}
+
+impl Backend {
+    /// A keyring-core error as safekeys' error, with what it was about.
+    fn error(&self, err: KError, service: &str, user: Option<&str>) -> Error {
+        let user_name = user.unwrap_or("*");
+        let classified = |e: &(dyn std::error::Error + 'static), kind, what: &str| {
+            let (kind, message) = self
+                .platform
+                .classify(e)
+                .unwrap_or_else(|| (kind, format!("{what}: {e}")));
+            Error::keyring(kind, message)
+        };
+        match err {
+            KError::NoStorageAccess(e) => classified(
+                e.as_ref(),
+                KeyringFailure::Locked,
+                "the OS keyring refused access",
+            ),
+            KError::PlatformFailure(e) => {
+                classified(e.as_ref(), KeyringFailure::Failure, "the OS keyring failed")
+            }
+            KError::BadEncoding(_) | KError::BadDataFormat(..) => not_text(service, user_name),
+            KError::Ambiguous(entries) => ambiguous(service, user_name, entries.len()),
+            KError::NoDefaultStore | KError::NotSupportedByStore(_) => Error::keyring(
+                KeyringFailure::Unsupported,
+                format!("the OS keyring cannot do this: {err}"),
+            ),
+            KError::NoEntry => Error::keyring(
+                KeyringFailure::Failure,
+                format!(
+                    "the OS keyring item for service {service:?} and user {user_name:?} vanished"
+                ),
+            ),
+            // TooLong, Invalid, BadStoreFormat and later additions: their
+            // messages name attributes and limits, never the secret.
+            other => Error::keyring(
+                KeyringFailure::Failure,
+                format!("the OS keyring failed: {other}"),
+            ),
+        }
+    }
+
+    fn entry(&self, service: &str, user: &str) -> Result<Entry> {
+        self.store
+            .build(service, user, None)
+            .map_err(|e| self.error(e, service, Some(user)))
+    }
+
+    fn get(&self, service: &str, user: &str) -> Result<Option<SecretString>> {
+        self.platform.check(service, Some(user), false)?;
+        let entry = self.entry(service, user)?;
+        match entry.get_secret() {
+            Ok(bytes) => text(Zeroizing::new(bytes), service, user).map(Some),
+            Err(KError::NoEntry) => Ok(None),
+            Err(KError::Ambiguous(entries)) => self.agreed(&entries, service, user),
+            Err(err) => Err(self.error(err, service, Some(user))),
+        }
+    }
+
+    /// The one value all `entries` hold, or `Ambiguous`.
+    fn agreed(&self, entries: &[Entry], service: &str, user: &str) -> Result<Option<SecretString>> {
+        let mut first: Option<Zeroizing<Vec<u8>>> = None;
+        for entry in entries {
+            let value = match entry.get_secret() {
+                Ok(bytes) => Zeroizing::new(bytes),
+                // Deleted between the search and the read.
+                Err(KError::NoEntry) => continue,
+                Err(err) => return Err(self.error(err, service, Some(user))),
+            };
+            match &first {
+                None => first = Some(value),
+                Some(seen) if **seen == *value => {}
+                Some(_) => return Err(ambiguous(service, user, entries.len())),
+            }
+        }
+        first.map(|bytes| text(bytes, service, user)).transpose()
+    }
+
+    fn set(&self, service: &str, user: &str, value: &SecretString) -> Result<()> {
+        self.platform.check(service, Some(user), true)?;
+        let entry = self.entry(service, user)?;
+        let bytes = value.expose_secret().as_bytes();
+        match entry.set_secret(bytes) {
+            Ok(()) => Ok(()),
+            Err(KError::Ambiguous(entries)) => {
+                // Keep the first item, with the new value; delete the others.
+                let mut entries = entries.into_iter();
+                if let Some(keep) = entries.next() {
+                    keep.set_secret(bytes)
+                        .map_err(|e| self.error(e, service, Some(user)))?;
+                }
+                for extra in entries {
+                    match extra.delete_credential() {
+                        Ok(()) | Err(KError::NoEntry) => {}
+                        Err(e) => return Err(self.error(e, service, Some(user))),
+                    }
+                }
+                Ok(())
+            }
+            Err(err) => Err(self.error(err, service, Some(user))),
+        }
+    }
+
+    fn delete(&self, service: &str, user: &str) -> Result<usize> {
+        self.platform.check(service, Some(user), false)?;
+        let entry = self.entry(service, user)?;
+        match entry.delete_credential() {
+            Ok(()) => Ok(1),
+            Err(KError::NoEntry) => Ok(0),
+            Err(KError::Ambiguous(entries)) => {
+                let mut deleted = 0;
+                for item in entries {
+                    match item.delete_credential() {
+                        Ok(()) => deleted += 1,
+                        Err(KError::NoEntry) => {}
+                        Err(e) => return Err(self.error(e, service, Some(user))),
+                    }
+                }
+                Ok(deleted)
+            }
+            Err(err) => Err(self.error(err, service, Some(user))),
+        }
+    }
+
+    fn list(&self, service: &str) -> Result<Vec<Listed>> {
+        self.platform.check(service, None, false)?;
+        let spec_owned = self.platform.search_spec(service);
+        let spec: HashMap<&str, &str> = spec_owned
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let entries = self
+            .store
+            .search(&spec)
+            .map_err(|e| self.error(e, service, None))?;
+        let mut by_user: BTreeMap<String, Vec<Zeroizing<Vec<u8>>>> = BTreeMap::new();
+        for entry in entries {
+            let Some((item_service, user)) = entry.get_specifiers() else {
+                continue;
+            };
+            if item_service != service {
+                continue;
+            }
+            match entry.get_secret() {
+                Ok(bytes) => by_user.entry(user).or_default().push(Zeroizing::new(bytes)),
+                Err(KError::NoEntry) => {}
+                Err(e) => return Err(self.error(e, service, Some(&user))),
+            }
+        }
+        Ok(by_user
+            .into_iter()
+            .map(|(name, values)| {
+                let state = describe(&values);
+                Listed {
+                    name,
+                    items: values.len(),
+                    state,
+                }
+            })
+            .collect())
+    }
+}
+
+fn describe(values: &[Zeroizing<Vec<u8>>]) -> ListedValue {
+    let Some(first) = values.first() else {
+        return ListedValue::Differing;
+    };
+    if values.iter().any(|v| **v != **first) {
+        return ListedValue::Differing;
+    }
+    match std::str::from_utf8(first) {
+        Ok(s) => ListedValue::Text {
+            length: s.chars().count(),
+            fingerprint: mask::fingerprint(s),
+        },
+        Err(_) => ListedValue::NotText,
+    }
+}
+
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly"
+))]
+fn open_platform() -> Result<Backend> {
+    super::secret_service::open()
+}
+
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly"
+))]
+fn platform_name() -> &'static str {
+    "Secret Service"
+}
+
+#[cfg(target_os = "macos")]
+fn open_platform() -> Result<Backend> {
+    struct Keychain;
+    impl Platform for Keychain {}
+    let store: Arc<CredentialStore> =
+        apple_native_keyring_store::keychain::Store::new().map_err(|e| {
+            Error::keyring(
+                KeyringFailure::Failure,
+                format!("cannot open the Keychain: {e}"),
+            )
+        })?;
+    Ok(Backend {
+        store,
+        platform: Box::new(Keychain),
+    })
+}
+
+#[cfg(target_os = "macos")]
+fn platform_name() -> &'static str {
+    "macOS Keychain"
+}
+
+#[cfg(target_os = "windows")]
+fn open_platform() -> Result<Backend> {
+    struct CredentialManager;
+    impl Platform for CredentialManager {
+        /// Windows searches target names (`user.service`) by regular expression.
+        fn search_spec(&self, service: &str) -> Vec<(String, String)> {
+            let mut escaped = String::new();
+            for c in service.chars() {
+                if "\\.+*?()|[]{}^$#&-~".contains(c) {
+                    escaped.push('\\');
+                }
+                escaped.push(c);
+            }
+            vec![("pattern".to_string(), format!("^.*\\.{escaped}$"))]
+        }
+    }
+    let store: Arc<CredentialStore> = windows_native_keyring_store::Store::new().map_err(|e| {
+        Error::keyring(
+            KeyringFailure::Failure,
+            format!("cannot open the Windows Credential Manager: {e}"),
+        )
+    })?;
+    Ok(Backend {
+        store,
+        platform: Box::new(CredentialManager),
+    })
+}
+
+#[cfg(target_os = "windows")]
+fn platform_name() -> &'static str {
+    "Windows Credential Manager"
+}
+
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly",
+    target_os = "macos",
+    target_os = "windows"
+)))]
+fn open_platform() -> Result<Backend> {
+    Err(Error::keyring(
+        KeyringFailure::Unsupported,
+        "safekeys has no OS keyring backend for this platform",
+    ))
+}
+
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly",
+    target_os = "macos",
+    target_os = "windows"
+)))]
+fn platform_name() -> &'static str {
+    "no keyring"
+}
+
+#[cfg(test)]
+mod tests;
