@@ -8,6 +8,10 @@ The daemon exits 0 even when unlocking failed, so start-up waits until the bus r
 
 Usage::
 
+    ring = shared_session()   # in a pytest fixture: one keyring for the whole run,
+                              # skipped (failed under CI=true) when the tools are missing
+    with environment(ring.env): ...   # point this process (and its children) at it
+
     with KeyringSession(tmp_dir) as ks:
         env = ks.env          # variables for a child process that should see this keyring
         ks.lock()             # org.freedesktop.Secret.Service.Lock on the default collection
@@ -21,6 +25,8 @@ nothing else touches the network.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import shutil
 import signal
@@ -28,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Optional
 
@@ -82,7 +89,13 @@ class SessionBus:
         config = self.root / "bus.conf"
         config.write_text(BUS_CONFIG.format(socket=self.socket))
         self.proc = subprocess.Popen(
-            ["dbus-daemon", "--nofork", "--nopidfile", f"--config-file={config}", "--print-address"],
+            [
+                "dbus-daemon",
+                "--nofork",
+                "--nopidfile",
+                f"--config-file={config}",
+                "--print-address",
+            ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -130,9 +143,7 @@ class KeyringSession:
 
     def start(self, timeout: float = 20.0) -> KeyringSession:
         began = time.monotonic()
-        dirs = {
-            name: self.root / name.lower() for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME")
-        }
+        dirs = {name: self.root / name.lower() for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME")}
         dirs["XDG_RUNTIME_DIR"] = self.root / "runtime"
         dirs["XDG_CONFIG_HOME"] = self.root / "config"
         for path in dirs.values():
@@ -288,6 +299,59 @@ class KeyringSession:
             SECRETS_PATH, "org.freedesktop.Secret.Service", "SearchItems", "a{ss}", attributes
         )
         return len(unlocked) + len(locked)
+
+
+_shared: Optional[KeyringSession] = None
+
+
+def shared_session() -> KeyringSession:
+    """The test run's keyring, started on first use and stopped when Python exits.
+
+    Where gnome-keyring or dbus-daemon is missing the calling test is skipped with
+    the reason; under CI (``CI`` set) it fails instead, as CI must install them.
+    """
+    import pytest
+
+    global _shared
+    if _shared is None:
+        why = missing_tools()
+        if why:
+            if os.environ.get("CI"):
+                pytest.fail(f"CI must run the keyring tests, but {why}")
+            pytest.skip(f"no real keyring to test against: {why}")
+        _shared = KeyringSession().start()
+        atexit.register(_shared.stop)
+    return _shared
+
+
+@contextlib.contextmanager
+def environment(values: dict[str, Optional[str]]) -> Iterator[None]:
+    """Set (or, for None, remove) environment variables, and restore them afterwards."""
+    saved = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def dead_bus_address(directory: Path) -> str:
+    """A bus address whose socket exists but nobody listens on: connecting is refused."""
+    import socket
+
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "dead-bus"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.bind(os.fspath(path))
+    return f"unix:path={path}"
 
 
 def main(argv: list[str]) -> int:

@@ -108,13 +108,13 @@ def cmd_set(args: argparse.Namespace) -> int:
 # -- get ---------------------------------------------------------------------------
 
 
-def _load_nearest_dotenv() -> None:
-    """Let the .env source see the nearest .env above the working directory."""
+def _load_nearest_dotenv(enabled: bool) -> None:
+    """Let the .env source see the nearest .env above the working directory (or none)."""
     from ._dotenv import dotenv_values
     from ._find import find_dotenv
     from ._resolve import DOTENV
 
-    path = find_dotenv(usecwd=True)
+    path = find_dotenv(usecwd=True) if enabled else ""
     if path:
         DOTENV.record(dotenv_values(path), path)
     else:
@@ -149,8 +149,7 @@ def cmd_get(args: argparse.Namespace) -> int:
             f"not printing {name}'s value to a terminal: pipe it "
             f"(safekeys get {name} --reveal | ...) or pass --reveal twice",
         )
-    if not args.no_dotenv:
-        _load_nearest_dotenv()
+    _load_nearest_dotenv(not args.no_dotenv)
     problems: list[SourceUnavailable] = []
     found = _resolve(name, args.service, problems)
     if found is None:
@@ -312,9 +311,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         except KeyringError as err:
             raise _keyring_failure(err, f"store {name}; {path} was not changed") from None
         if stored != value:
-            raise Failure(
-                CONFLICT, f"{name} did not read back as written; {path} was not changed"
-            )
+            raise Failure(CONFLICT, f"{name} did not read back as written; {path} was not changed")
     new_text = text
     for name, _value, _reason in moves:
         new_text, _found, _invalid = _core.unset_key_in_text(new_text, name)

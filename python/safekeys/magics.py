@@ -1,4 +1,4 @@
-"""``%dotenv`` (python-dotenv's magic, same arguments) and ``%safekeys``."""
+"""``%dotenv`` (python-dotenv's magic, same arguments), ``%safekeys`` and ``%setkey``."""
 
 from __future__ import annotations
 
@@ -82,6 +82,56 @@ class SafekeysMagics(Magics):
             return
         load_dotenv(
             paths if len(paths) > 1 else paths[0], verbose=args.verbose, override=args.override
+        )
+
+    @magic_arguments()
+    @argument("name", type=str, help="The key's name, e.g. OPENAI_API_KEY.")
+    @argument(
+        "--service",
+        type=str,
+        default=None,
+        help="Keyring service (default: $SAFEKEYS_SERVICE, else 'safekeys').",
+    )
+    @line_magic
+    def setkey(self, line: str) -> None:
+        """Ask for a key with a hidden prompt and store it in the OS keyring.
+
+        ``%setkey OPENAI_API_KEY`` shows the frontend's password box; the answer
+        goes to the OS keyring (never into the notebook) and is masked from then
+        on. ``getenv("OPENAI_API_KEY")`` finds it there, in this kernel and later ones.
+        """
+        import getpass
+
+        from . import _keyring
+        from ._errors import KeyringError
+
+        args = parse_argstring(self.setkey, line)
+        name = args.name
+        service = _keyring.service_name(args.service)
+        try:
+            _keyring._check_name(name)
+        except ValueError as err:
+            print(f"safekeys: {err}")
+            return
+        try:
+            value = getpass.getpass(f"{name} (saved in the OS keyring, service {service!r}): ")
+        except (EOFError, NotImplementedError):
+            print("safekeys: this frontend cannot show a password prompt; nothing was stored.")
+            return
+        if not value:
+            print(f"safekeys: nothing entered; {name} was not stored.")
+            return
+        _masking.consider(name, value, "keyring")
+        try:
+            _keyring.handle().set(service, name, value)
+        except KeyringError as err:
+            print(f"safekeys: could not store {name} in the OS keyring: {err}")
+            return
+        from . import _core
+
+        print(
+            f"Stored {name} in the OS keyring (service {service!r}): "
+            f"{len(value)} characters, {_core.fingerprint(value)}."
         )
 
     @line_magic

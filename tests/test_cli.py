@@ -1,0 +1,469 @@
+"""The ``safekeys`` command against a real gnome-keyring Secret Service.
+
+Each test uses its own keyring service (``--service`` or ``SAFEKEYS_SERVICE``). The
+hidden prompt and ``--reveal`` to a terminal run under a real pseudo-terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import shutil
+import stat
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import keyring_session
+import pytest
+from keyring_session import dead_bus_address, environment
+
+SECRET = "sk-proj-cli-0123456789abcdefghijklmnopqrstu"
+OK, NOT_FOUND, USAGE, UNAVAILABLE, CONFLICT = 0, 1, 2, 3, 4
+
+
+@pytest.fixture(scope="module")
+def ring():
+    session = keyring_session.shared_session()
+    with environment(session.env):
+        yield session
+
+
+@pytest.fixture
+def service(ring, monkeypatch, tmp_path):
+    name = f"safekeys-cli-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setenv("SAFEKEYS_SERVICE", name)
+    monkeypatch.delenv("SAFEKEYS_KEYRING", raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env of the repository
+    return name
+
+
+def key_name() -> str:
+    return f"SK_CLI_{uuid.uuid4().hex[:8].upper()}_TOKEN"
+
+
+def safekeys_cli(
+    *args: str, input: str | None = None, env: dict | None = None, script: bool = False
+) -> subprocess.CompletedProcess:
+    """Run ``python -m safekeys`` (or the ``safekeys`` console script)."""
+    if script:
+        exe = Path(sys.executable).parent / "safekeys"
+        command = [os.fspath(exe) if exe.exists() else "safekeys", *args]
+    else:
+        command = [sys.executable, "-m", "safekeys", *args]
+    return subprocess.run(
+        command,
+        input=input if input is not None else "",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def in_terminal(args: list[str], answer: str | None = None, timeout: float = 30) -> tuple[int, str]:
+    """Run ``python -m safekeys ARGS`` with a pseudo-terminal as its controlling terminal,
+    standard input and output; type ``answer`` at the first prompt. Returns (exit code,
+    everything the terminal showed)."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the pty is its controlling terminal
+        try:
+            os.execvpe(sys.executable, [sys.executable, "-m", "safekeys", *args], os.environ)
+        finally:
+            os._exit(127)
+    shown = b""
+    typed = answer is None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+        if not typed and b"hidden" in shown:
+            os.write(fd, answer.encode() + b"\r")
+            typed = True
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), shown.decode(errors="replace")
+
+
+# -- set / get / list / delete -------------------------------------------------------
+
+
+def test_set_from_stdin_then_get_list_delete(service):
+    name = key_name()
+    done = safekeys_cli("set", name, input=SECRET + "\n")
+    assert done.returncode == OK, done.stderr
+    assert done.stdout.startswith(f"Stored {name} in the OS keyring (service {service!r}): ")
+    assert f"{len(SECRET)} characters" in done.stdout
+
+    done = safekeys_cli("get", name)
+    assert done.returncode == OK, done.stderr
+    fingerprint = json.loads(safekeys_cli("list", "--json").stdout)[0]["fingerprint"]
+    assert done.stdout == (
+        f"{name}: from keyring (service {service!r}), {len(SECRET)} characters, {fingerprint}\n"
+    )
+
+    done = safekeys_cli("list")
+    assert done.returncode == OK
+    header, row = done.stdout.splitlines()
+    assert header.split() == ["NAME", "LENGTH", "FINGERPRINT", "NOTE"]
+    assert row.split() == [name, str(len(SECRET)), fingerprint]
+    assert json.loads(safekeys_cli("list", "--json").stdout) == [
+        {
+            "name": name,
+            "length": len(SECRET),
+            "fingerprint": fingerprint,
+            "items": 1,
+            "state": "text",
+        }
+    ]
+
+    done = safekeys_cli("delete", name)
+    assert (done.returncode, done.stdout) == (
+        OK,
+        f"Deleted {name} from the OS keyring (service {service!r}).\n",
+    )
+    done = safekeys_cli("delete", name)
+    assert done.returncode == NOT_FOUND and "is not in the OS keyring" in done.stderr
+    done = safekeys_cli("get", name)
+    assert done.returncode == NOT_FOUND and f"{name} is not set" in done.stderr
+    done = safekeys_cli("list")
+    assert (done.returncode, done.stdout) == (OK, "")
+    assert "holds no keys" in done.stderr
+
+
+def test_console_script_and_service_option(service, ring):
+    name = key_name()
+    other = f"{service}-other"
+    done = safekeys_cli("set", "--service", other, name, input=SECRET, script=True)
+    assert done.returncode == OK, done.stderr
+    assert ring.item_count(service=other, username=name) == 1
+    assert safekeys_cli("get", name).returncode == NOT_FOUND
+    done = safekeys_cli("get", name, "--service", other, "--reveal", script=True)
+    assert (done.returncode, done.stdout) == (OK, SECRET + "\n")
+    assert safekeys_cli("delete", "--service", other, name).returncode == OK
+
+
+def test_nothing_but_the_value_is_ever_printed(service):
+    name = key_name()
+    runs = [
+        safekeys_cli("set", name, input=SECRET),
+        safekeys_cli("get", name),
+        safekeys_cli("list"),
+        safekeys_cli("list", "--json"),
+        safekeys_cli("delete", name),
+        safekeys_cli("get", name),
+    ]
+    for done in runs:
+        assert SECRET[:12] not in done.stdout + done.stderr
+
+
+def test_get_reveal_when_piped(service):
+    name = key_name()
+    safekeys_cli("set", name, input=SECRET)
+    done = safekeys_cli("get", name, "--reveal")
+    assert (done.returncode, done.stdout, done.stderr) == (OK, SECRET + "\n", "")
+
+
+def test_get_reports_environment_and_dotenv_sources(service, tmp_path):
+    name = key_name()
+    safekeys_cli("set", name, input=SECRET)
+    done = safekeys_cli("get", name, env={name: "from-the-environment"})
+    assert done.stdout.startswith(f"{name}: from environment, 20 characters")
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"{name}=from-dotenv\n")
+    done = safekeys_cli("get", name)
+    assert done.stdout.startswith(f"{name}: from .env ({env_file}), 11 characters")
+    done = safekeys_cli("get", name, "--no-dotenv")
+    assert done.stdout.startswith(f"{name}: from keyring")
+
+
+def test_hidden_prompt_in_a_terminal(service, ring):
+    name = key_name()
+    code, shown = in_terminal(["set", name], answer=SECRET)
+    assert code == OK, shown
+    assert f"Value for {name} (input is hidden): " in shown
+    assert SECRET[:12] not in shown  # not echoed
+    assert f"Stored {name}" in shown
+    done = safekeys_cli("get", name, "--reveal")
+    assert done.stdout == SECRET + "\n"
+
+
+def test_reveal_to_a_terminal_needs_asking_twice(service):
+    name = key_name()
+    safekeys_cli("set", name, input=SECRET)
+    code, shown = in_terminal(["get", name, "--reveal"])
+    assert code == USAGE
+    assert "pass --reveal twice" in shown and SECRET[:12] not in shown
+    code, shown = in_terminal(["get", name, "--reveal", "--reveal"])
+    assert code == OK and SECRET in shown
+
+
+def test_set_never_takes_the_value_from_the_command_line(service, ring):
+    name = key_name()
+    done = safekeys_cli("set", name, SECRET)
+    assert done.returncode == USAGE
+    assert "takes no value on the command line" in done.stderr
+    assert SECRET[:12] not in done.stderr + done.stdout
+    assert ring.item_count(service=service, username=name) == 0
+
+
+def test_set_refuses_an_empty_value_and_bad_names(service):
+    assert safekeys_cli("set", key_name(), input="").returncode == USAGE
+    assert safekeys_cli("set", key_name(), input="\n").returncode == USAGE
+    done = safekeys_cli("set", "A=B", input=SECRET)
+    assert done.returncode == USAGE and "environment variable" in done.stderr
+
+
+def test_set_keeps_everything_but_one_final_newline(service):
+    name = key_name()
+    safekeys_cli("set", name, input="line one\nline two\n\n")
+    assert safekeys_cli("get", name, "--reveal").stdout == "line one\nline two\n\n"
+    safekeys_cli("set", name, input="crlf-value-123\r\n")
+    assert safekeys_cli("get", name, "--reveal").stdout == "crlf-value-123\n"
+
+
+def test_help_for_every_command():
+    done = safekeys_cli("--help")
+    assert done.returncode == OK
+    for command in ("set", "get", "delete", "list", "import", "run"):
+        assert command in done.stdout
+    assert "exit codes:" in done.stdout
+    for command in ("set", "get", "delete", "list", "import", "run"):
+        done = safekeys_cli(command, "--help")
+        assert done.returncode == OK, command
+        assert "exit codes:" in done.stdout and "--service" in done.stdout
+    assert safekeys_cli().returncode == USAGE
+    assert safekeys_cli("frobnicate").returncode == USAGE
+    assert safekeys_cli("--version").stdout.startswith("safekeys ")
+
+
+# -- import ----------------------------------------------------------------------------
+
+DOTENV_TEXT = (
+    "# project settings\n"
+    "export MODEL=gpt-4o\n"
+    f"OPENAI_API_KEY={SECRET}\n"
+    "\n"
+    "DEBUG=1   # inline comment\r\n"
+    "GITHUB_SECRET='ghp_abcdefghijklmnopqrstuvwxyz0123456789'\n"
+    "DATABASE_URL=postgres://app:hunter2-db-pass@localhost/db\n"
+    'GREETING="hello world"\n'
+    "SHORT_PASSWORD=abc\n"
+    "EMPTY_TOKEN=\n"
+    "REFERENCED_KEY=${MODEL}-suffix\n"
+    "BARE_KEY\n"
+    "# trailing comment\n"
+)
+MOVED = {
+    "OPENAI_API_KEY": SECRET,
+    "GITHUB_SECRET": "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+    "DATABASE_URL": "postgres://app:hunter2-db-pass@localhost/db",
+    "SHORT_PASSWORD": "abc",
+}
+KEPT = (
+    "# project settings\n"
+    "export MODEL=gpt-4o\n"
+    "\n"
+    "DEBUG=1   # inline comment\r\n"
+    'GREETING="hello world"\n'
+    "EMPTY_TOKEN=\n"
+    "REFERENCED_KEY=${MODEL}-suffix\n"
+    "BARE_KEY\n"
+    "# trailing comment\n"
+)
+
+
+def test_import_moves_secrets_and_keeps_every_other_byte(service, ring, tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_bytes(DOTENV_TEXT.encode())
+    env_file.chmod(0o640)
+    done = safekeys_cli("import", "--dry-run")
+    assert done.returncode == OK, done.stderr
+    assert env_file.read_bytes() == DOTENV_TEXT.encode()
+    assert sorted(line.split()[2] for line in done.stdout.splitlines()) == sorted(MOVED)
+
+    done = safekeys_cli("import")
+    # REFERENCED_KEY uses interpolation: left in the file, so exit code 1.
+    assert done.returncode == NOT_FOUND, done.stderr
+    assert "left REFERENCED_KEY" in done.stderr and "interpolation" in done.stderr
+    assert f"4 keys now in the OS keyring (service {service!r})" in done.stdout
+    assert env_file.read_bytes() == KEPT.encode()
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o640
+    for name, value in MOVED.items():
+        assert safekeys_cli("get", name, "--reveal", "--no-dotenv").stdout == value + "\n"
+        assert ring.item_count(service=service, username=name) == 1
+    for value in MOVED.values():
+        if len(value) >= 12:
+            assert value[:12] not in done.stdout + done.stderr
+
+    # Running it again: nothing left to move.
+    again = safekeys_cli("import")
+    assert "No secret-looking values to move" in again.stdout
+    assert env_file.read_bytes() == KEPT.encode()
+
+
+def test_import_through_a_symlink_rewrites_the_real_file(service, tmp_path):
+    real = tmp_path / "shared" / "app.env"
+    real.parent.mkdir()
+    real.write_text(f"OPENAI_API_KEY={SECRET}\nMODEL=x\n")
+    link = tmp_path / ".env"
+    link.symlink_to(real)
+    done = safekeys_cli("import")
+    assert done.returncode == OK, done.stderr
+    assert link.is_symlink()
+    assert real.read_text() == "MODEL=x\n"
+
+
+def test_import_leaves_a_conflicting_value_unless_overwrite(service, tmp_path):
+    safekeys_cli("set", "OPENAI_API_KEY", input="sk-already-there-0123456789")
+    env_file = tmp_path / "keys.env"
+    env_file.write_text(f"OPENAI_API_KEY={SECRET}\n")
+    done = safekeys_cli("import", str(env_file))
+    assert done.returncode == NOT_FOUND
+    assert "already holds a different value" in done.stderr and "--overwrite" in done.stderr
+    assert SECRET[:12] not in done.stderr and "sk-already-t" not in done.stderr
+    assert env_file.read_text() == f"OPENAI_API_KEY={SECRET}\n"
+    done = safekeys_cli("import", str(env_file), "--overwrite")
+    assert done.returncode == OK, done.stderr
+    assert env_file.read_text() == ""
+    assert safekeys_cli("get", "OPENAI_API_KEY", "--reveal").stdout == SECRET + "\n"
+
+
+def test_import_of_a_missing_file(service):
+    done = safekeys_cli("import", "nope.env")
+    assert done.returncode == NOT_FOUND and "no such file" in done.stderr
+
+
+# -- run -------------------------------------------------------------------------------
+
+SHOW_ENV = (
+    "import os, sys; print(os.environ.get(sys.argv[1], '<unset>')); sys.exit(int(sys.argv[2]))"
+)
+
+
+def test_run_passes_keys_and_the_exit_code(service):
+    name = key_name()
+    safekeys_cli("set", name, input=SECRET)
+    done = safekeys_cli("run", "--", sys.executable, "-c", SHOW_ENV, name, "7")
+    assert (done.returncode, done.stdout) == (7, SECRET + "\n")
+    done = safekeys_cli("run", "--key", name, "--", sys.executable, "-c", SHOW_ENV, name, "0")
+    assert (done.returncode, done.stdout) == (OK, SECRET + "\n")
+    # Only the keys asked for.
+    other = key_name()
+    safekeys_cli("set", other, input="another-secret-value-123")
+    done = safekeys_cli("run", "--key", name, "--", sys.executable, "-c", SHOW_ENV, other, "0")
+    assert done.stdout == "<unset>\n"
+
+
+def test_run_environment_and_env_files_win_unless_override(service, tmp_path):
+    name = key_name()
+    safekeys_cli("set", name, input=SECRET)
+    env_file = tmp_path / "run.env"
+    env_file.write_text(f"{name}=from-env-file\nPLAIN=plain-value\n")
+    args = ["run", "--env-file", str(env_file), "--"]
+    done = safekeys_cli(*args, sys.executable, "-c", SHOW_ENV, name, "0")
+    assert done.stdout == "from-env-file\n"
+    done = safekeys_cli(*args, sys.executable, "-c", SHOW_ENV, "PLAIN", "0")
+    assert done.stdout == "plain-value\n"
+    done = safekeys_cli(*args, sys.executable, "-c", SHOW_ENV, name, "0", env={name: "from-env"})
+    assert done.stdout == "from-env\n"
+    done = safekeys_cli(
+        "run", "--override", "--", sys.executable, "-c", SHOW_ENV, name, "0", env={name: "old"}
+    )
+    assert done.stdout == SECRET + "\n"
+
+
+def test_run_failures_before_the_program_starts(service, tmp_path):
+    missing = key_name()
+    done = safekeys_cli("run", "--key", missing, "--", sys.executable, "-c", "print('ran')")
+    assert done.returncode == NOT_FOUND and "ran" not in done.stdout
+    assert f"{missing} is not set" in done.stderr
+    done = safekeys_cli("run", "--", "safekeys-no-such-program-xyz")
+    assert done.returncode == 127 and "command not found" in done.stderr
+    assert safekeys_cli("run").returncode == USAGE
+    done = safekeys_cli("run", "--env-file", str(tmp_path / "nope.env"), "--", "true")
+    assert done.returncode == NOT_FOUND
+
+
+# -- an unavailable keyring ----------------------------------------------------------------
+
+
+def unavailable_exit(service, env: dict, expect: str) -> None:
+    name = key_name()
+    for args, stdin in (
+        (["get", name], ""),
+        (["set", name], SECRET),
+        (["list"], ""),
+        (["delete", name], ""),
+        (["run", "--key", name, "--", "true"], ""),
+    ):
+        done = safekeys_cli(*args, input=stdin, env=env)
+        assert done.returncode == UNAVAILABLE, (args, done.stderr)
+        assert expect in done.stderr, (args, done.stderr)
+        assert SECRET[:12] not in done.stderr
+
+
+def test_exit_code_3_without_dbus(service, tmp_path):
+    env = {"DBUS_SESSION_BUS_ADDRESS": dead_bus_address(tmp_path)}
+    unavailable_exit(service, env, "no D-Bus session bus")
+
+
+def test_exit_code_3_when_locked_and_0_after_unlock(service, ring):
+    name = key_name()
+    safekeys_cli("set", name, input=SECRET)
+    ring.lock()
+    try:
+        unavailable_exit(service, {}, "the OS keyring is locked")
+        assert ring.is_locked()  # nothing prompted or unlocked it
+    finally:
+        ring.unlock()
+    assert safekeys_cli("get", name, "--reveal").stdout == SECRET + "\n"
+
+
+def test_exit_code_4_for_conflicting_duplicates(service, ring):
+    name = key_name()
+    safekeys_cli("set", name, input=SECRET)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import keyring; keyring.set_password({service!r}, {name!r}, 'other-value-1234567')",
+        ],
+        env={**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.SecretService.Keyring"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    done = safekeys_cli("get", name)
+    assert done.returncode == CONFLICT
+    assert "2 items" in done.stderr and "with different values" in done.stderr
+    assert "2 items with different values" in safekeys_cli("list").stdout
+    assert safekeys_cli("set", name, input=SECRET).returncode == OK
+    assert ring.item_count(service=service, username=name) == 1
+    assert safekeys_cli("get", name).returncode == OK
+
+
+def test_python_keyring_cli_reads_what_safekeys_set_stored(service):
+    name = key_name()
+    safekeys_cli("set", name, input=SECRET)
+    keyring_cli = shutil.which("keyring") or os.fspath(Path(sys.executable).parent / "keyring")
+    done = subprocess.run(
+        [keyring_cli, "get", service, name],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.SecretService.Keyring"},
+    )
+    assert (done.returncode, done.stdout) == (0, SECRET + "\n"), done.stderr
