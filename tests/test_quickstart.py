@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import nbformat
@@ -19,10 +20,16 @@ EXPECTED = {
         'os.environ["DEMO_GREETING"]: hello',
     ],
     "values": [
-        "Names: ['DEMO_GREETING', 'DEMO_NAME', 'DEMO_URL']",
+        "Names: ['DEMO_GREETING', 'DEMO_NAME', 'DEMO_URL', 'DEMO_OPENAI_API_KEY']",
         "DEMO_URL: https://example.org/hello",
     ],
     "getenv": ["DEMO_NAME: Ada Lovelace", "DEMO_COLOR: blue"],
+    "mask-load": [],
+    "mask-print": [
+        "The key: [masked:DEMO_OPENAI_API_KEY]",
+        "Its last 16 characters: [masked:DEMO_OPENAI_API_KEY]",
+        "In a base64 header: QmVhcmVyIH[masked:DEMO_OPENAI_API_KEY]g==",
+    ],
     "edit": [
         "(True, 'DEMO_COLOR', 'sea green')",
         "File now reads: DEMO_COLOR='sea green'",
@@ -43,6 +50,9 @@ def test_quickstart_is_stored_without_outputs() -> None:
         "find-load",
         "values",
         "getenv",
+        "mask-load",
+        "mask-print",
+        "mask-table",
         "require",
         "edit",
         "cleanup",
@@ -75,6 +85,19 @@ def test_quickstart_runs_without_errors(executed) -> None:
 @pytest.mark.parametrize("cell_id", list(EXPECTED))
 def test_quickstart_cell_output(executed, cell_id: str) -> None:
     assert cell_text(cells_by_id(executed)[cell_id]).splitlines() == EXPECTED[cell_id]
+
+
+FAKE_KEY = "sk-proj-" + hashlib.sha256(b"safekeys demo").hexdigest()[:40]
+
+
+def test_quickstart_outputs_hold_no_piece_of_the_key(executed) -> None:
+    """The saved notebook's outputs (the source only computes the key) hold no
+    12-character run of it, nor its base64."""
+    outputs = nbformat.writes(executed)
+    pieces = [FAKE_KEY[i : i + 12] for i in range(len(FAKE_KEY) - 11)]
+    assert not any(p in outputs for p in pieces)
+    table = cell_text(cells_by_id(executed)["mask-table"])
+    assert "DEMO_OPENAI_API_KEY" in table and "name looks secret" in table
 
 
 def test_quickstart_require_explains_missing_key(executed) -> None:
