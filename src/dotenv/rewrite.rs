@@ -111,17 +111,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<()> 
     })
 }
 
+/// `os.path.dirname(os.path.abspath(path))`, where python-dotenv puts its temp file.
 fn absolute_parent(path: &Path) -> Result<PathBuf> {
-    let absolute = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map_err(|e| Error::io(path, e))?
-            .join(path)
-    };
-    Ok(absolute
-        .parent()
-        .map_or_else(|| PathBuf::from("/"), Path::to_path_buf))
+    let mut absolute = super::find::abspath(path)?;
+    if !absolute.pop() {
+        absolute = PathBuf::from("/");
+    }
+    Ok(absolute)
 }
 
 fn create_temp(dir: &Path) -> Result<(PathBuf, fs::File)> {
