@@ -303,7 +303,9 @@ def test_prompt_without_input_gives_the_default(service, monkeypatch):
 
 
 def unavailable_case(service, caplog, expect: str, reason: str) -> None:
-    """getenv/require/store_key/list_keys all fail fast and say ``expect``."""
+    """getenv/require/store_key/list_keys all fail fast and say ``expect``. With a default,
+    a machine without a keyring logs at INFO; a keyring that is there but unusable warns."""
+    first_level = logging.INFO if reason in ("no-dbus", "no-service") else logging.WARNING
     name = key_name()
     caplog.set_level(logging.INFO, logger="safekeys")
     result, took = timed(safekeys.getenv, name, "fallback")
@@ -313,13 +315,13 @@ def unavailable_case(service, caplog, expect: str, reason: str) -> None:
         assert safekeys.getenv(name, "fallback") == "fallback"
     records = [r for r in caplog.records if r.name == "safekeys"]
     assert len(records) == 1, [r.getMessage() for r in records]
-    assert records[0].levelno == logging.INFO  # a default was given
+    assert records[0].levelno == first_level
     assert expect in records[0].getMessage()
-    # Without a default: one WARNING, once.
+    # Without a default: a WARNING, once.
     assert safekeys.getenv(name) is None
     assert safekeys.getenv(name) is None
     records = [r for r in caplog.records if r.name == "safekeys"]
-    assert [r.levelno for r in records] == [logging.INFO, logging.WARNING]
+    assert [r.levelno for r in records] == sorted({first_level, logging.WARNING})
     err, took = timed(safekeys.require, name)
     assert isinstance(err, safekeys.MissingKeyError), err
     assert took < HANG_GUARD, took
@@ -389,6 +391,41 @@ def test_recovers_when_the_bus_comes_back(service, monkeypatch, tmp_path, caplog
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", dead_bus_address(tmp_path / "again"))
     assert safekeys.getenv(key_name(), "fallback") == "fallback"
     assert any("no D-Bus session bus" in r.getMessage() for r in caplog.records)
+
+
+def test_a_secret_service_that_never_answers_times_out(service, monkeypatch, tmp_path, caplog):
+    """A process owns org.freedesktop.secrets but never replies: bounded by the timeout."""
+    from jeepney import DBusAddress, new_method_call
+    from jeepney.io.blocking import open_dbus_connection
+
+    bus = SessionBus(tmp_path / "mute-bus")
+    bus.start()
+    mute = open_dbus_connection(bus=bus.address)
+    try:
+        dbus = DBusAddress(
+            "/org/freedesktop/DBus",
+            bus_name="org.freedesktop.DBus",
+            interface="org.freedesktop.DBus",
+        )
+        reply = mute.send_and_get_reply(
+            new_method_call(dbus, "RequestName", "su", ("org.freedesktop.secrets", 0))
+        )
+        assert reply.body == (1,)  # primary owner; it will never read a call
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
+        monkeypatch.setattr(_keyring, "_handle", safekeys._core.Keyring(0.3))
+        caplog.set_level(logging.INFO, logger="safekeys")
+        result, took = timed(safekeys.getenv, key_name(), "fallback")
+        assert result == "fallback"
+        assert 0.3 <= took < 0.3 + HANG_GUARD, took
+        (record,) = [r for r in caplog.records if r.name == "safekeys"]
+        assert "did not answer within 0.3 s" in record.getMessage()
+        assert record.levelno == logging.WARNING
+        err, took = timed(safekeys.store_key, key_name(), SECRET)
+        assert isinstance(err, KeyringError) and err.reason == "timeout"
+        assert took < 0.3 + HANG_GUARD, took
+    finally:
+        mute.close()
+        bus.stop()
 
 
 def test_keyring_error_pickles_and_is_an_oserror():

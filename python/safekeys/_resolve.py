@@ -251,13 +251,19 @@ def _forget_reports(label: str, name: str) -> None:
         _reported.discard(key)
 
 
-def _report(name: str, problems: list[SourceUnavailable], quiet: bool) -> None:
-    """Log each problem once per cause. ``quiet`` (a default was given): an
-    unavailable source is logged at INFO, as the caller has a fallback."""
+# Causes that mean "this machine has no keyring" rather than "the keyring is
+# there but could not be used": with a default to fall back on, only INFO.
+_ABSENT = frozenset({"no-dbus", "no-service", "unsupported"})
+
+
+def _report(name: str, problems: list[SourceUnavailable], has_default: bool) -> None:
+    """Log each problem once per cause: WARNING, or INFO when the caller has a
+    default and the machine simply has no keyring (no D-Bus, no Secret Service)."""
     from . import _log
 
     for problem in problems:
-        level = "info" if quiet and not problem.per_key else "warning"
+        quiet = has_default and not problem.per_key and problem.reason in _ABSENT
+        level = "info" if quiet else "warning"
         key = (problem.source.label, problem.reason, name if problem.per_key else "", level)
         if key in _reported:
             continue
@@ -267,7 +273,7 @@ def _report(name: str, problems: list[SourceUnavailable], quiet: bool) -> None:
                 "safekeys: skipped the %s for %s: %s", problem.source.label, name, problem.message
             )
         else:
-            log = _log.info if level == "info" else _log.warning
+            log = _log.info if quiet else _log.warning
             log(
                 "safekeys: the %s is not available, so getenv skips it: %s",
                 problem.source.label,
@@ -331,7 +337,7 @@ def getenv(
     if hit is not None:
         return hit.value
     if problems:
-        _report(name, problems, quiet=default is not None or prompt)
+        _report(name, problems, has_default=default is not None or prompt)
     if prompt:
         value = _prompted(name, service)
         if value is not None:
