@@ -428,6 +428,38 @@ def test_a_secret_service_that_never_answers_times_out(service, monkeypatch, tmp
         bus.stop()
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_is_told_at_once(service):
+    """zbus's runtime threads do not survive fork: the child gets a clear error, fast."""
+    name = key_name()
+    safekeys.store_key(name, SECRET)
+    assert safekeys.getenv(name) == SECRET  # the parent's connection is open now
+    read_fd, write_fd = os.pipe()
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads (3.12+)
+        pid = os.fork()
+    if pid == 0:  # the child
+        try:
+            result, took = timed(_keyring.lookup, name)
+            ok = (
+                isinstance(result, KeyringError)
+                and result.reason == "unsupported"
+                and "forked" in str(result)
+                and took < HANG_GUARD
+                and safekeys.getenv(name, "fallback") == "fallback"
+            )
+            os.write(write_fd, b"ok" if ok else repr((result, took)).encode())
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    os.waitpid(pid, 0)
+    with os.fdopen(read_fd, "rb") as pipe:
+        assert pipe.read() == b"ok"
+    assert safekeys.getenv(name) == SECRET  # and the parent's still works
+
+
 def test_keyring_error_pickles_and_is_an_oserror():
     import pickle
 

@@ -17,7 +17,8 @@
 //!   it works. A failed open is not remembered: the next call tries again,
 //!   so unlocking the keyring or starting its daemon needs no restart. A
 //!   connection that failed is dropped, and so is one made for another
-//!   `DBUS_SESSION_BUS_ADDRESS` than the current one.
+//!   `DBUS_SESSION_BUS_ADDRESS` than the current one or by the parent of a
+//!   forked process.
 //! - **Duplicates are resolved.** When several items match one
 //!   `(service, user)` (Secret Service ends up there when two programs both
 //!   create the item), a read returns their value if they all agree and
@@ -76,8 +77,11 @@ pub(crate) struct Backend {
 
 type Opener = dyn Fn() -> Result<Backend> + Send + Sync;
 
+/// The open backend, and what it was opened for: a forked child or a new
+/// bus address gets a connection of its own.
 struct Current {
     bus: Option<OsString>,
+    pid: u32,
     backend: Arc<Backend>,
 }
 
@@ -95,14 +99,16 @@ impl Shared {
     /// The open backend for the current bus, opening one if needed.
     fn backend(&self) -> Result<Arc<Backend>> {
         let bus = std::env::var_os(BUS_VARIABLE);
+        let pid = std::process::id();
         if let Some(current) = lock(&self.current).as_ref() {
-            if current.bus == bus {
+            if current.bus == bus && current.pid == pid {
                 return Ok(Arc::clone(&current.backend));
             }
         }
         let backend = Arc::new((self.opener)()?);
         *lock(&self.current) = Some(Current {
             bus,
+            pid,
             backend: Arc::clone(&backend),
         });
         Ok(backend)

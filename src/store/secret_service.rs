@@ -12,7 +12,7 @@ use super::keyring::{Backend, Platform};
 use crate::error::{Error, KeyringFailure, Result};
 use keyring_core::CredentialStore;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use zbus::zvariant::{OwnedObjectPath, OwnedValue};
 
 const SECRETS: &str = "org.freedesktop.secrets";
@@ -31,8 +31,21 @@ struct SecretService {
     bus: zbus::blocking::Connection,
 }
 
+/// The process that first used zbus. Its runtime threads do not survive
+/// `fork()`: in a forked child every D-Bus call would wait forever.
+static RUNTIME_PID: OnceLock<u32> = OnceLock::new();
+
 /// Connect, check that a Secret Service is there, and open keyring-core's store.
 pub(crate) fn open() -> Result<Backend> {
+    let pid = std::process::id();
+    if *RUNTIME_PID.get_or_init(|| pid) != pid {
+        return Err(Error::keyring(
+            KeyringFailure::Unsupported,
+            "the OS keyring cannot be used in a process forked from one that already used \
+             it (its D-Bus runtime does not survive fork); start worker processes with \
+             multiprocessing's \"spawn\" or \"forkserver\" method",
+        ));
+    }
     let bus = zbus::blocking::Connection::session().map_err(|e| no_bus(&e))?;
     let platform = SecretService { bus };
     platform.ensure_service()?;
