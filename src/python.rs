@@ -273,6 +273,14 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+fn status(added: Result<bool, Refusal>) -> &'static str {
+    match added {
+        Ok(true) => "added",
+        Ok(false) => "updated",
+        Err(Refusal::TooShort) => "too-short",
+    }
+}
+
 #[pymethods]
 impl Masker {
     #[new]
@@ -285,11 +293,20 @@ impl Masker {
 
     /// Register `value` under `name`: "added", "updated" or "too-short".
     fn add(&self, name: &str, value: &str, source: &str) -> &'static str {
-        match lock(&self.registry).add(name, value, source) {
-            Ok(true) => "added",
-            Ok(false) => "updated",
-            Err(Refusal::TooShort) => "too-short",
-        }
+        status(lock(&self.registry).add(name, value, source))
+    }
+
+    /// `add` for `(name, value, source)` triples, rebuilding the matcher once.
+    fn add_many(&self, items: Vec<(String, String, String)>) -> Vec<&'static str> {
+        lock(&self.registry)
+            .add_many(
+                items
+                    .iter()
+                    .map(|(n, v, s)| (n.as_str(), v.as_str(), s.as_str())),
+            )
+            .into_iter()
+            .map(status)
+            .collect()
     }
 
     fn remove_name(&self, name: &str) -> usize {

@@ -8,6 +8,7 @@ URL. Values under 6 characters are never masked.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple, Optional
 
 from . import _core, _log
@@ -32,6 +33,30 @@ class Decision(NamedTuple):
 
 _decisions: dict[str, Decision] = {}
 _warned_short: set[str] = set()
+TOO_SHORT = f"too short to mask (under {MIN_CHARS} characters)"
+# Masking is in force (the IPython extension is loaded): only then does a
+# secret-looking value too short to mask deserve a warning.
+_active = False
+
+
+def _warn_short(name: str) -> None:
+    if name not in _warned_short:
+        _warned_short.add(name)
+        _log.warning(
+            "%s looks secret but is shorter than %d characters, so it will not be masked",
+            name,
+            MIN_CHARS,
+        )
+
+
+def set_active(active: bool) -> None:
+    """The extension turns masking on or off; on, it warns about what it cannot mask."""
+    global _active
+    _active = active
+    if active:
+        for decision in list(_decisions.values()):
+            if decision.why == TOO_SHORT:
+                _warn_short(decision.name)
 
 
 def _why_secret(name: str, value: str, source: str) -> tuple[Optional[str], str]:
@@ -49,35 +74,52 @@ def _why_secret(name: str, value: str, source: str) -> tuple[Optional[str], str]
     return None, value
 
 
-def consider(name: str, value: str, source: str, *, note_ordinary: bool = True) -> bool:
-    """Register ``value`` for masking if the policy says so; record the decision
-    (for an ordinary value only with ``note_ordinary``)."""
+def _decide(name: str, value: str, source: str, note_ordinary: bool) -> Optional[str]:
+    """Record what to do with ``value``; the text to register for masking, if any."""
     try:
         why, secret = _why_secret(name, value, source)
     except UnicodeEncodeError:
         # Lone surrogates (undecodable bytes from the OS) cannot cross into
         # the Rust engine; python-dotenv loads such values all the same.
         _decisions[name] = Decision(name, source, len(value), "-", False, "not valid Unicode")
-        return False
-    masked = False
+        return None
+    to_mask: Optional[str] = None
     if why is None:
         if not note_ordinary:
-            return False
+            return None
         why = "name and value look ordinary"
     elif len(secret) < MIN_CHARS:
-        why = f"too short to mask (under {MIN_CHARS} characters)"
-        if name not in _warned_short:
-            _warned_short.add(name)
-            _log.warning(
-                "%s looks secret but is shorter than %d characters, so it will not be masked",
-                name,
-                MIN_CHARS,
-            )
+        why = TOO_SHORT
+        if _active:
+            _warn_short(name)
     else:
+        to_mask = secret
+    _decisions[name] = Decision(
+        name, source, len(value), _core.fingerprint(value), to_mask is not None, why
+    )
+    return to_mask
+
+
+def consider_many(
+    items: Iterable[tuple[str, str]], source: str, *, note_ordinary: bool = True
+) -> None:
+    """``consider`` for many values, registering them with one matcher rebuild."""
+    register = []
+    for name, value in items:
+        secret = _decide(name, value, source, note_ordinary)
+        if secret is not None:
+            register.append((name, secret, source))
+    if register:
+        ENGINE.add_many(register)
+
+
+def consider(name: str, value: str, source: str, *, note_ordinary: bool = True) -> bool:
+    """Register ``value`` for masking if the policy says so; record the decision
+    (for an ordinary value only with ``note_ordinary``)."""
+    secret = _decide(name, value, source, note_ordinary)
+    if secret is not None:
         ENGINE.add(name, secret, source)
-        masked = True
-    _decisions[name] = Decision(name, source, len(value), _core.fingerprint(value), masked, why)
-    return masked
+    return secret is not None
 
 
 def mask(value: str, name: Optional[str] = None) -> None:

@@ -204,9 +204,9 @@ def record_loaded(values: Mapping[str, Optional[str]], origin: str) -> None:
     from . import _masking
 
     DOTENV.record(values, origin)
-    for name, value in values.items():
-        if value is not None:
-            _masking.consider(name, value, DOTENV.label)
+    _masking.consider_many(
+        ((name, value) for name, value in values.items() if value is not None), DOTENV.label
+    )
 
 
 def resolve(

@@ -295,9 +295,12 @@ def load_ipython_extension(ip: Any) -> None:
     if path:
         load_dotenv(path)
     # Secrets the kernel inherited: only those that look secret are listed.
-    for name, value in list(os.environ.items()):
-        if not _masking.decided(name):
-            _masking.consider(name, value, "environment", note_ordinary=False)
+    _masking.consider_many(
+        ((name, value) for name, value in list(os.environ.items()) if not _masking.decided(name)),
+        "environment",
+        note_ordinary=False,
+    )
+    _masking.set_active(True)
     extension = Extension(ip)
     extension.install()
     Extension.current = extension
@@ -313,3 +316,4 @@ def unload_ipython_extension(ip: Any) -> None:
         return
     extension.uninstall()
     Extension.current = None
+    _masking.set_active(False)

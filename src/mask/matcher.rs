@@ -8,6 +8,7 @@
 //! `MIN_RUN` must match whole and get their own, denser sampled filter.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use zeroize::Zeroizing;
 
@@ -15,6 +16,31 @@ use zeroize::Zeroizing;
 pub const MIN_RUN: usize = 12;
 const Q: usize = 4;
 const BITSET_BITS: u32 = 20;
+
+/// Keys here are 4-grams packed in a `u32` (or short heads): a multiply
+/// spreads them well enough, at a fraction of SipHash's cost when a large
+/// registry is built.
+#[derive(Default)]
+struct GramHasher(u64);
+
+impl Hasher for GramHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u32(u32::from(b));
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0 ^ u64::from(n)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type GramMap<V> = HashMap<u32, V, BuildHasherDefault<GramHasher>>;
+type GramSet = HashSet<u32, BuildHasherDefault<GramHasher>>;
 
 /// A found run: `range` in the text, of the pattern owned by `secret`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,9 +62,9 @@ struct Filter {
     whole: bool,
     bits: Vec<u64>,
     /// 4-gram -> (pattern, offset) where it occurs.
-    places: HashMap<u32, Vec<(u32, u32)>>,
+    places: GramMap<Vec<(u32, u32)>>,
     /// Starts (1 to 3 bytes) from which a hit could begin, for `open_tail`.
-    heads: HashSet<u32>,
+    heads: GramSet,
     longest: usize,
 }
 
@@ -59,8 +85,10 @@ impl Filter {
             MIN_RUN + 1 - Q
         };
         let mut bits = vec![0u64; 1 << (BITSET_BITS - 6)];
-        let mut places: HashMap<u32, Vec<(u32, u32)>> = HashMap::new();
-        let mut heads = HashSet::new();
+        let grams: usize = patterns.iter().map(|p| p.bytes.len()).sum();
+        let mut places: GramMap<Vec<(u32, u32)>> =
+            HashMap::with_capacity_and_hasher(grams, Default::default());
+        let mut heads = GramSet::default();
         for (index, pattern) in patterns.iter().enumerate() {
             let p = &pattern.bytes;
             let starts = if whole { 1 } else { p.len() + 1 - MIN_RUN };

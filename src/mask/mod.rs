@@ -10,6 +10,7 @@ use matcher::{Hit, Matcher};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::Arc;
 use zeroize::Zeroizing;
 
@@ -42,6 +43,9 @@ pub enum Refusal {
 #[derive(Default)]
 pub struct Registry {
     entries: Vec<Entry>,
+    /// SHA-256 of each value -> its entry, to find a value again without
+    /// comparing it with every secret.
+    by_digest: HashMap<[u8; 32], usize>,
     masker: Arc<Masker>,
 }
 
@@ -55,32 +59,61 @@ impl Registry {
     /// Register `value` under `name`. Registering a value again updates its
     /// name and source. Returns whether the value is new.
     pub fn add(&mut self, name: &str, value: &str, source: &str) -> Result<bool, Refusal> {
-        if value.chars().count() < MIN_SECRET_CHARS {
-            return Err(Refusal::TooShort);
+        let (added, changed) = self.insert(name, value, source);
+        if changed {
+            self.rebuild();
         }
-        if let Some(entry) = self
-            .entries
-            .iter_mut()
-            .find(|e| e.value.expose_secret() == value)
-        {
-            if entry.info.name != name || entry.info.source != source {
-                entry.info.name = name.to_string();
-                entry.info.source = source.to_string();
-                self.rebuild();
+        added
+    }
+
+    /// `add` for many secrets, rebuilding the matcher once: loading a large
+    /// `.env` stays linear.
+    pub fn add_many<'a>(
+        &mut self,
+        items: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
+    ) -> Vec<Result<bool, Refusal>> {
+        let mut any_changed = false;
+        let results = items
+            .into_iter()
+            .map(|(name, value, source)| {
+                let (added, changed) = self.insert(name, value, source);
+                any_changed |= changed;
+                added
+            })
+            .collect();
+        if any_changed {
+            self.rebuild();
+        }
+        results
+    }
+
+    /// Add or update an entry without rebuilding: `(result, matcher needs a rebuild)`.
+    fn insert(&mut self, name: &str, value: &str, source: &str) -> (Result<bool, Refusal>, bool) {
+        let length = value.chars().count();
+        if length < MIN_SECRET_CHARS {
+            return (Err(Refusal::TooShort), false);
+        }
+        let digest: [u8; 32] = Sha256::digest(value.as_bytes()).into();
+        if let Some(&index) = self.by_digest.get(&digest) {
+            let info = &mut self.entries[index].info;
+            if info.name == name && info.source == source {
+                return (Ok(false), false);
             }
-            return Ok(false);
+            info.name = name.to_string();
+            info.source = source.to_string();
+            return (Ok(false), true);
         }
+        self.by_digest.insert(digest, self.entries.len());
         self.entries.push(Entry {
             info: Info {
                 name: name.to_string(),
                 source: source.to_string(),
-                length: value.chars().count(),
+                length,
                 fingerprint: fingerprint(value),
             },
             value: SecretString::from(value.to_string()),
         });
-        self.rebuild();
-        Ok(true)
+        (Ok(true), true)
     }
 
     /// Forget every secret registered under `name`. Returns how many.
@@ -89,6 +122,7 @@ impl Registry {
         self.entries.retain(|e| e.info.name != name);
         let removed = before - self.entries.len();
         if removed > 0 {
+            self.reindex();
             self.rebuild();
         }
         removed
@@ -100,6 +134,7 @@ impl Registry {
         self.entries.retain(|e| e.value.expose_secret() != value);
         let removed = before != self.entries.len();
         if removed {
+            self.reindex();
             self.rebuild();
         }
         removed
@@ -107,7 +142,17 @@ impl Registry {
 
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.reindex();
         self.rebuild();
+    }
+
+    fn reindex(&mut self) {
+        self.by_digest = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (Sha256::digest(e.value.expose_secret().as_bytes()).into(), i))
+            .collect();
     }
 
     pub fn infos(&self) -> Vec<Info> {

@@ -232,3 +232,27 @@ fn colour_codes_inside_a_secret() {
     let sent = vec![s.feed(&m, &coloured), s.feed(&m, "\n"), s.flush(&m)];
     assert!(no_run_of(&shown(&sent), KEY));
 }
+
+#[test]
+fn add_many_registers_all_with_one_rebuild() {
+    let mut r = Registry::default();
+    let values: Vec<String> = (0..200)
+        .map(|i| format!("secret-value-number-{i:04}"))
+        .collect();
+    let items: Vec<(String, &str)> = values
+        .iter()
+        .map(|v| (format!("K{v}"), v.as_str()))
+        .collect();
+    let results = r.add_many(items.iter().map(|(n, v)| (n.as_str(), *v, "test")));
+    assert!(results.iter().all(|r| *r == Ok(true)));
+    assert_eq!(r.add("again", &values[3], "test"), Ok(false));
+    assert_eq!(
+        r.add_many([("x", "short", "t")]),
+        vec![Err(Refusal::TooShort)]
+    );
+    let m = r.masker();
+    assert_eq!(m.scrub(&values[150]), "[masked:Ksecret-value-number-0150]");
+    assert_eq!(m.scrub(&values[3]), "[masked:again]");
+    assert!(r.remove_value(&values[3]));
+    assert_eq!(r.add("back", &values[3], "test"), Ok(true));
+}
