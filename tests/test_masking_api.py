@@ -24,12 +24,8 @@ def test_mask_scrub_unmask():
     safekeys.mask(KEY, name="MY_KEY")
     assert safekeys.scrub(f"a {KEY} b {KEY[3:20]}") == "a [masked:MY_KEY] b [masked:MY_KEY]"
     [entry] = safekeys.registered()
-    assert (entry.name, entry.source, entry.length, entry.masked) == (
-        "MY_KEY",
-        "explicit",
-        42,
-        True,
-    )
+    assert (entry.name, entry.source, entry.masked) == ("MY_KEY", "explicit", True)
+    assert entry.length == len(KEY)
     assert entry.fingerprint == _core.fingerprint(KEY) and KEY not in repr(entry)
     assert safekeys.unmask("MY_KEY") is True
     assert safekeys.scrub(KEY) == KEY
