@@ -80,9 +80,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as project:
         with open(os.path.join(project, ".env"), "w") as f:
             f.write(f"OPENAI_API_KEY={fake_key()}\nGITHUB_TOKEN={fake_key('ghp_')}\n")
-        many = "\n".join(
-            f"safekeys.mask({fake_key()!r}, name='KEY_{i}')" for i in range(98)
-        )
+        many = "\n".join(f"safekeys.mask({fake_key()!r}, name='KEY_{i}')" for i in range(98))
         configs = [
             ("no extension", []),
             ("%load_ext safekeys, 2 secrets", ["%load_ext safekeys"]),
@@ -95,8 +93,10 @@ def main() -> int:
             print(f"measured {label}: {times}", file=sys.stderr)
 
     base = results[0][1]
-    print(f"Printing {args.megabytes:g} MB ({lines:,} lines of 100 bytes) in one cell, "
-          f"median of {args.repeats}, Python {sys.version.split()[0]}")
+    print(
+        f"Printing {args.megabytes:g} MB ({lines:,} lines of 100 bytes) in one cell, "
+        f"median of {args.repeats}, Python {sys.version.split()[0]}"
+    )
     print()
     print("| configuration | median s | min s | overhead |")
     print("|---|---:|---:|---:|")
