@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -42,3 +43,21 @@ def test_terminal_ipython_masks_and_unloads(tmp_path):
     assert "ValueError: [masked:OPENAI_API_KEY]" in before
     assert "production" in before
     assert KEY in after, "%unload_ext should restore the original streams"
+
+
+def test_environment_value_that_differs_from_dotenv_is_masked(tmp_path):
+    """The environment wins over .env: its value, not only the file's, is masked."""
+    other = "sk-proj-FAKEzz" + KEY[14:]  # shares a 14-character prefix with KEY
+    (tmp_path / ".env").write_text(f"OPENAI_API_KEY={KEY}\n")
+    out = subprocess.run(
+        [sys.executable, "-m", "IPython", "--simple-prompt", "--no-banner", "--colors=NoColor"],
+        input='%load_ext safekeys\nimport os\nprint("env", os.environ["OPENAI_API_KEY"])\nexit\n',
+        cwd=tmp_path,
+        env={**os.environ, "OPENAI_API_KEY": other},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    text = out.stdout + out.stderr
+    assert "env [masked:OPENAI_API_KEY]\n" in text
+    assert not any(other[i : i + 12] in text for i in range(len(other) - 11))

@@ -152,9 +152,15 @@ def scrub(text: str) -> str:
     return ENGINE.scrub(text)
 
 
-def decided(name: str) -> bool:
-    """Whether safekeys has already seen the key ``name``."""
-    return name in _decisions
+def decided(name: str, value: str) -> bool:
+    """Whether safekeys has already seen ``value`` under the key ``name``."""
+    decision = _decisions.get(name)
+    if decision is None:
+        return False
+    try:
+        return decision.fingerprint == _core.fingerprint(value)
+    except UnicodeEncodeError:
+        return decision.fingerprint == "-"
 
 
 def registered() -> list[Decision]:

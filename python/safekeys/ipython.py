@@ -294,9 +294,14 @@ def load_ipython_extension(ip: Any) -> None:
     path = find_dotenv(usecwd=True)
     if path:
         load_dotenv(path)
-    # Secrets the kernel inherited: only those that look secret are listed.
+    # Secrets the kernel inherited, and environment values that differ from
+    # what .env holds under the same name (the environment wins over .env).
     _masking.consider_many(
-        ((name, value) for name, value in list(os.environ.items()) if not _masking.decided(name)),
+        (
+            (name, value)
+            for name, value in list(os.environ.items())
+            if not _masking.decided(name, value)
+        ),
         "environment",
         note_ordinary=False,
     )
