@@ -384,6 +384,16 @@ def test_run_environment_and_env_files_win_unless_override(service, tmp_path):
     assert done.stdout == SECRET + "\n"
 
 
+def test_run_layers_env_files_later_winning(service, tmp_path):
+    base, local = tmp_path / ".env", tmp_path / ".env.local"
+    base.write_text("LAYER_HOST=prod\nLAYER_PORT=5432\n")
+    local.write_text("LAYER_HOST=localhost\nLAYER_URL=${LAYER_HOST}:${LAYER_PORT}\n")
+    args = ["run", "-f", str(base), "-f", str(local), "--", sys.executable, "-c", SHOW_ENV]
+    assert safekeys_cli(*args, "LAYER_URL", "0").stdout == "localhost:5432\n"
+    done = safekeys_cli(*args, "LAYER_HOST", "0", env={"LAYER_HOST": "from-env"})
+    assert done.stdout == "from-env\n"
+
+
 def test_run_failures_before_the_program_starts(service, tmp_path):
     missing = key_name()
     done = safekeys_cli("run", "--key", missing, "--", sys.executable, "-c", "print('ran')")

@@ -338,9 +338,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     for path in args.env_file:
         if not os.path.isfile(path):
             raise Failure(NOT_FOUND, f"{path}: no such file")
-        for name, value in dotenv_values(path).items():
-            if value is not None and (args.override or name not in env):
-                env[name] = value
+    # Several files are layers: later files win among themselves.
+    for name, value in dotenv_values(list(args.env_file)).items():
+        if value is not None and (args.override or name not in env):
+            env[name] = value
     service = _keyring.service_name(args.service)
     handle = _keyring.handle()
     if args.key:
@@ -499,11 +500,12 @@ def build_parser() -> argparse.ArgumentParser:
         "safekeys' own codes apply, and 126/127 when it cannot be executed/found.",
     )
     p.add_argument(
+        "-f",
         "--env-file",
         action="append",
         default=[],
         metavar="FILE",
-        help="also load this .env file (may be repeated)",
+        help="also load this .env file; repeated, later files win among themselves",
     )
     p.add_argument(
         "--key",
