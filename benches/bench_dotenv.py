@@ -38,6 +38,7 @@ import math
 import os
 import platform
 import random
+import signal
 import statistics
 import string
 import subprocess
@@ -549,6 +550,7 @@ def main(argv: Optional[list[str]] = None) -> int:
 
     plan = _plan(args)
     results: dict[tuple[str, str, int], Measurement] = {}
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     started = time.perf_counter()
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="safekeys-bench-") as tmp:
@@ -562,37 +564,46 @@ def main(argv: Optional[list[str]] = None) -> int:
                 paths[variant, lines] = path
         print(f"generated and verified {len(paths)} files (equal results)", file=sys.stderr)
         timed_out: dict[str, int] = {}  # library -> smallest file it timed out on
-        for call, lines, libs in plan:
-            path = paths[CALLS[call][1], lines]
-            if call != "load_override":
-                measured = measure(call, libs, path, lines, repeats)
-            else:
-                skip = [lib for lib in libs if lib in timed_out]
-                run = [lib for lib in libs if lib not in timed_out]
-                measured = measure_cold(run, path, lines, repeats, timeout) if run else []
-                for lib in skip:
-                    note = f"not run (timed out at {timed_out[lib]:,} lines)"
-                    measured.append(Measurement(call, lib, lines, note=note))
-            for m in measured:
-                results[call, m.lib, lines] = m
-                if m.note.endswith("(timed out)"):
-                    timed_out.setdefault(m.lib, lines)
-                shown = _fmt(m.median) if m.times else m.note
-                print(f"  {call:16} {m.lib:15} {lines:>7,}: {shown}", file=sys.stderr)
+        interrupted = False
+        try:
+            for call, lines, libs in plan:
+                path = paths[CALLS[call][1], lines]
+                if call != "load_override":
+                    measured = measure(call, libs, path, lines, repeats)
+                else:
+                    skip = [lib for lib in libs if lib in timed_out]
+                    run = [lib for lib in libs if lib not in timed_out]
+                    measured = measure_cold(run, path, lines, repeats, timeout) if run else []
+                    for lib in skip:
+                        note = f"not run (timed out at {timed_out[lib]:,} lines)"
+                        measured.append(Measurement(call, lib, lines, note=note))
+                for m in measured:
+                    results[call, m.lib, lines] = m
+                    if m.note.endswith("(timed out)"):
+                        timed_out.setdefault(m.lib, lines)
+                    shown = _fmt(m.median) if m.times else m.note
+                    print(f"  {call:16} {m.lib:15} {lines:>7,}: {shown}", file=sys.stderr)
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM: report what was measured
+            interrupted = True
 
     header = [
         "# safekeys vs python-dotenv: parsing and loading",
         "",
+        *(
+            ["**INTERRUPTED: only the cases measured before the stop are shown.**", ""]
+            if interrupted
+            else []
+        ),
         f"Python {platform.python_version()} on {platform.machine()}, "
         f"{os.cpu_count()} CPUs; safekeys {safekeys.__version__}, "
-        f"python-dotenv {_dist_version()}; "
+        f"python-dotenv {_dist_version()} (safekeys from {Path(safekeys.__file__).parent}); "
         f"seed {SEED}; {'quick' if args.quick else 'full' if args.full else 'default'} run; "
         f"wall time {time.perf_counter() - started:.0f} s; load average "
         f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after.",
         "",
         "Files: plain = no `${...}` references; interp = about a third of the values hold",
         "`${VAR}` / `${VAR:-default}` references. Both libraries returned equal results",
-        "on every file before timing. os.environ is restored before every repeat; the",
+        "on every file before timing (and set the same variables with `load_dotenv`). The",
         "garbage collector is off while a call is timed (as in timeit).",
         "",
         "",
@@ -606,10 +617,11 @@ def main(argv: Optional[list[str]] = None) -> int:
             "cpus": os.cpu_count(),
             "seed": SEED,
             "mode": "quick" if args.quick else "full" if args.full else "default",
+            "interrupted": interrupted,
             "results": [m.as_json() for m in results.values()],
         }
         Path(args.json).write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    return 0
+    return 130 if interrupted else 0
 
 
 def _dist_version() -> str:

@@ -54,7 +54,8 @@ def _package_dirs() -> list[str]:
 
 
 def _mode_command(mode: str) -> tuple[list[str], dict[str, str]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    # No PYTHONSTARTUP, PYTHONDEVMODE, ...; a PYTHONPATH given to this script is kept.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON") or k == "PYTHONPATH"}
     if mode == "site":
         return [sys.executable], env
     env["PYTHONPATH"] = os.pathsep.join(_package_dirs())
