@@ -5,6 +5,7 @@
 
 pub mod dotenv;
 pub mod error;
+mod hash;
 pub mod mask;
 pub mod store;
 

@@ -1,12 +1,13 @@
 //! The pyo3 boundary: converts types and maps errors, nothing else.
 
-use crate::dotenv::{self, find, rewrite, source, Dialect, Options, Values};
+use crate::dotenv::{self, find, rewrite, source, Dialect, Options};
 use crate::error::Error;
 use crate::mask::{self, classify, Refusal, Registry, Stream};
 use crate::store::keyring::{self, Keyring, ListedValue};
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyString, PyType};
 use secrecy::{ExposeSecret, SecretString};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -119,15 +120,35 @@ impl<'a, 'py> EnvironLookup<'a, 'py> {
     }
 }
 
-fn dict_of<'py>(
+/// Read `texts` as layers into a `collections.OrderedDict`, what python-dotenv
+/// returns, filled directly: no plain dict, no copy.
+fn read_layers<'py>(
     py: Python<'py>,
-    values: indexmap::IndexMap<String, Option<String>>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let dict = PyDict::new(py);
-    for (key, value) in values {
-        dict.set_item(key, value)?;
-    }
-    Ok(dict)
+    texts: &[&str],
+    options: Options,
+    environ: &Bound<'py, PyAny>,
+) -> PyResult<(Bound<'py, PyAny>, Vec<Vec<usize>>)> {
+    static ORDERED_DICT: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    let dict = ORDERED_DICT
+        .import(py, "_collections", "OrderedDict")?
+        .call0()?;
+    let mut lookup = EnvironLookup::new(environ);
+    let mut put_error = None;
+    let invalid = dotenv::read_into(
+        texts,
+        options,
+        &mut |name| lookup.get(name),
+        &mut |key, value| {
+            if put_error.is_none() {
+                if let Err(e) = dict.set_item(key, value) {
+                    put_error = Some(e);
+                }
+            }
+        },
+    );
+    lookup.finish()?;
+    put_error.map_or(Ok(()), Err)?;
+    Ok((dict, invalid))
 }
 
 /// Parse and expand `text`, looking names up in `environ`.
@@ -136,14 +157,9 @@ fn values_of<'py>(
     text: &str,
     options: Options,
     environ: &Bound<'py, PyAny>,
-) -> PyResult<(Bound<'py, PyDict>, Vec<usize>)> {
-    let mut lookup = EnvironLookup::new(environ);
-    let Values {
-        values,
-        invalid_lines,
-    } = dotenv::values(text, options, &mut |name| lookup.get(name));
-    lookup.finish()?;
-    Ok((dict_of(py, values)?, invalid_lines))
+) -> PyResult<(Bound<'py, PyAny>, Vec<usize>)> {
+    let (dict, mut invalid) = read_layers(py, &[text], options, environ)?;
+    Ok((dict, invalid.pop().unwrap_or_default()))
 }
 
 fn options(interpolate: bool, document_first: bool, dialect_name: &str) -> PyResult<Options> {
@@ -164,7 +180,7 @@ fn values_from_text<'py>(
     document_first: bool,
     dialect: &str,
     environ: &Bound<'py, PyAny>,
-) -> PyResult<(Bound<'py, PyDict>, Vec<usize>)> {
+) -> PyResult<(Bound<'py, PyAny>, Vec<usize>)> {
     values_of(
         py,
         text,
@@ -183,13 +199,10 @@ fn values_from_layers<'py>(
     document_first: bool,
     dialect: &str,
     environ: &Bound<'py, PyAny>,
-) -> PyResult<(Bound<'py, PyDict>, Vec<Vec<usize>>)> {
+) -> PyResult<(Bound<'py, PyAny>, Vec<Vec<usize>>)> {
     let options = options(interpolate, document_first, dialect)?;
     let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let mut lookup = EnvironLookup::new(environ);
-    let read = dotenv::layered(&texts, options, &mut |name| lookup.get(name));
-    lookup.finish()?;
-    Ok((dict_of(py, read.values)?, read.invalid_lines))
+    read_layers(py, &texts, options, environ)
 }
 
 /// Values of a UTF-8 `.env` file, or `None` when it is not a file or FIFO.
@@ -202,7 +215,7 @@ fn values_from_file<'py>(
     document_first: bool,
     dialect: &str,
     environ: &Bound<'py, PyAny>,
-) -> PyResult<Option<(Bound<'py, PyDict>, Vec<usize>)>> {
+) -> PyResult<Option<(Bound<'py, PyAny>, Vec<usize>)>> {
     let options = options(interpolate, document_first, dialect)?;
     match py.detach(|| source::read_if_exists(&path))? {
         Some(text) => values_of(py, &text, options, environ).map(Some),

@@ -183,6 +183,12 @@ class _Parser:
         raise ValueError("no private-use block is free to carry lone surrogates")
 
 
+def _ordered(values: dict[str, Optional[str]]) -> OrderedDict[str, Optional[str]]:
+    """The core already returns an OrderedDict; copying 100,000 keys would cost more
+    than parsing them."""
+    return values if isinstance(values, OrderedDict) else OrderedDict(values)
+
+
 def _strict_mode(strict: Optional[bool]) -> bool:
     if strict is not None:
         return strict
@@ -240,7 +246,7 @@ def _read_values(
         return OrderedDict(), None
     values, invalid_lines = result
     _report_invalid(invalid_lines, origin or "<stream>", strict)
-    return OrderedDict(values), origin
+    return _ordered(values), origin
 
 
 def _read_layers(
@@ -265,7 +271,7 @@ def _read_layers(
     values, invalid = parser.layers(texts)
     for path, lines in zip(found, invalid):
         _report_invalid(lines, path, strict)
-    return OrderedDict(values), found
+    return _ordered(values), found
 
 
 def _split(

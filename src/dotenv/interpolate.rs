@@ -4,7 +4,7 @@
 //! value, which makes a large file quadratic. Here each reference is two map
 //! lookups, so expansion is linear in the document.
 
-use indexmap::IndexMap;
+use super::ValueMap;
 use std::borrow::Cow;
 
 /// One `${...}` reference found in a value.
@@ -65,7 +65,7 @@ pub struct Scope<'e, 'v> {
     /// Looks a name up in the process environment.
     pub environ: &'e mut dyn FnMut(&str) -> Option<String>,
     /// Values resolved so far, in document order.
-    pub resolved: &'v IndexMap<String, Option<String>>,
+    pub resolved: &'v ValueMap,
     /// `true`: values from the document win over the environment.
     pub document_first: bool,
 }
@@ -73,9 +73,8 @@ pub struct Scope<'e, 'v> {
 impl Scope<'_, '_> {
     fn lookup(&mut self, name: &str) -> Option<String> {
         // A bare key (bound to None) expands to "", not to the default.
-        let from_document = |resolved: &IndexMap<String, Option<String>>| {
-            resolved.get(name).map(|v| v.clone().unwrap_or_default())
-        };
+        let from_document =
+            |resolved: &ValueMap| resolved.get(name).map(|v| v.clone().unwrap_or_default());
         if self.document_first {
             from_document(self.resolved).or_else(|| (self.environ)(name))
         } else {
@@ -117,7 +116,7 @@ mod tests {
         env: &[(&str, &str)],
         document_first: bool,
     ) -> String {
-        let resolved: IndexMap<String, Option<String>> = document
+        let resolved: ValueMap = document
             .iter()
             .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
             .collect();

@@ -8,8 +8,11 @@ pub mod parser;
 pub mod rewrite;
 pub mod source;
 
-use indexmap::IndexMap;
+use crate::hash::FxBuild;
 use interpolate::Scope;
+
+/// Keys in first-appearance order with their values (`None` for bare keys).
+pub type ValueMap = indexmap::IndexMap<String, Option<String>, FxBuild>;
 
 /// Which reading of the `.env` syntax to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -46,7 +49,7 @@ impl Default for Options {
 /// of a key winning; `None` for bare keys.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Values {
-    pub values: IndexMap<String, Option<String>>,
+    pub values: ValueMap,
     /// 1-based lines of statements that did not parse, for warnings.
     pub invalid_lines: Vec<usize>,
 }
@@ -74,7 +77,7 @@ pub fn values(
 /// seeing every earlier layer.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Layered {
-    pub values: IndexMap<String, Option<String>>,
+    pub values: ValueMap,
     /// For each document, the lines of statements that did not parse.
     pub invalid_lines: Vec<Vec<usize>>,
 }
@@ -86,6 +89,7 @@ pub fn layered(
 ) -> Layered {
     let mut out = Layered::default();
     for text in texts {
+        out.values.reserve(text.len() / 32);
         if options.dialect == Dialect::Dotenvy {
             let read = dotenvy::values(text);
             out.values.extend(read.values);
@@ -93,7 +97,7 @@ pub fn layered(
             continue;
         }
         let mut invalid = Vec::new();
-        for binding in parser::parse(text) {
+        for binding in parser::bindings(text) {
             if binding.error {
                 invalid.push(binding.line);
             }
@@ -116,9 +120,61 @@ pub fn layered(
     out
 }
 
+/// Hand each key and value of `texts` (read as `layered` does) to `put`, in
+/// document order. Without expansion the bindings stream straight through,
+/// no map in between: `put` must keep a key's first position and its last
+/// value, as an insertion-ordered map does. Returns each text's invalid lines.
+pub fn read_into(
+    texts: &[&str],
+    options: Options,
+    environ: &mut dyn FnMut(&str) -> Option<String>,
+    put: &mut dyn FnMut(&str, Option<&str>),
+) -> Vec<Vec<usize>> {
+    if options.interpolate || options.dialect == Dialect::Dotenvy {
+        let read = layered(texts, options, environ);
+        for (key, value) in &read.values {
+            put(key, value.as_deref());
+        }
+        return read.invalid_lines;
+    }
+    texts
+        .iter()
+        .map(|text| {
+            let mut invalid = Vec::new();
+            for binding in parser::bindings(text) {
+                if binding.error {
+                    invalid.push(binding.line);
+                }
+                if let Some(key) = &binding.key {
+                    put(key, binding.value.as_deref());
+                }
+            }
+            invalid
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn streaming_and_mapped_reads_agree() {
+        let text = "A=1\nB='x'\nA=2\nC\nbad line\n";
+        for interpolate in [false, true] {
+            let options = Options {
+                interpolate,
+                ..Options::default()
+            };
+            let mut seen: ValueMap = ValueMap::default();
+            let invalid = read_into(&[text], options, &mut no_env, &mut |k, v| {
+                seen.insert(k.to_string(), v.map(str::to_string));
+            });
+            let mapped = values(text, options, &mut no_env);
+            assert_eq!(seen, mapped.values);
+            assert_eq!(invalid, vec![mapped.invalid_lines]);
+        }
+    }
 
     fn no_env(_: &str) -> Option<String> {
         None

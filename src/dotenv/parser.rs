@@ -98,10 +98,31 @@ impl<'a> Reader<'a> {
 
     /// Length in bytes of the longest prefix of the rest whose chars satisfy `pred`.
     fn span(&self, pred: impl Fn(char) -> bool) -> usize {
-        self.rest()
-            .char_indices()
-            .find(|&(_, c)| !pred(c))
-            .map_or(self.rest().len(), |(i, _)| i)
+        let rest = self.rest();
+        let bytes = rest.as_bytes();
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            // ASCII without decoding: nearly every byte of a real .env.
+            let c = if b < 0x80 {
+                b as char
+            } else {
+                match rest[i..].chars().next() {
+                    Some(c) => c,
+                    None => break,
+                }
+            };
+            if !pred(c) {
+                return i;
+            }
+            i += c.len_utf8();
+        }
+        bytes.len()
+    }
+
+    /// Length of the rest of the physical line (`[^\r\n]*`).
+    fn line_len(&self) -> usize {
+        let bytes = self.rest().as_bytes();
+        memchr::memchr2(b'\r', b'\n', bytes).unwrap_or(bytes.len())
     }
 
     fn take_while(&mut self, pred: impl Fn(char) -> bool) -> &'a str {
@@ -144,18 +165,23 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// `Q((?:\\.|[^Q\\])*)Q` with DOTALL: returns the raw inner text.
+    /// `Q((?:\\.|[^Q\\])*)Q` with DOTALL: returns the raw inner text. Scans
+    /// bytes: the quote and the backslash are ASCII, which no byte of a
+    /// multi-byte character can be.
     fn quoted(&mut self, quote: char) -> Result<&'a str, Invalid> {
-        let inner = &self.rest()[1..];
-        let mut chars = inner.char_indices();
-        while let Some((i, c)) = chars.next() {
-            if c == quote {
-                let taken = self.advance(i + 2);
+        let inner = &self.rest().as_bytes()[1..];
+        let mut i = 0;
+        while let Some(found) = memchr::memchr2(quote as u8, b'\\', &inner[i..]) {
+            let at = i + found;
+            if inner[at] == quote as u8 {
+                let taken = self.advance(at + 2);
                 return Ok(&taken[1..taken.len() - 1]);
             }
-            if c == '\\' && chars.next().is_none() {
+            // A backslash escapes the next character, whatever it is.
+            if at + 1 >= inner.len() {
                 break;
             }
+            i = at + 2;
         }
         Err(Invalid)
     }
@@ -165,9 +191,10 @@ impl<'a> Reader<'a> {
             Some('\'') => Ok(decode_escapes(self.quoted('\'')?, single_quote_escape)),
             Some('"') => Ok(decode_escapes(self.quoted('"')?, double_quote_escape)),
             None | Some('\n') | Some('\r') => Ok(Cow::Borrowed("")),
-            Some(_) => Ok(Cow::Borrowed(unquoted_value(
-                self.take_while(|c| c != '\r' && c != '\n'),
-            ))),
+            Some(_) => {
+                let len = self.line_len();
+                Ok(Cow::Borrowed(unquoted_value(self.advance(len))))
+            }
         }
     }
 
@@ -176,7 +203,8 @@ impl<'a> Reader<'a> {
         let ws = self.span(is_hspace);
         if self.rest()[ws..].starts_with('#') {
             self.advance(ws);
-            self.take_while(|c| c != '\r' && c != '\n');
+            let len = self.line_len();
+            self.advance(len);
         }
     }
 
@@ -200,7 +228,8 @@ impl<'a> Reader<'a> {
     /// `[^\r\n]*(?:\r|\n|\r\n)?` — the `\r` alternative comes first, so a
     /// `\r\n` is split and its `\n` is counted again by the next statement.
     fn skip_rest_of_line(&mut self) {
-        self.take_while(|c| c != '\r' && c != '\n');
+        let len = self.line_len();
+        self.advance(len);
         if self.rest().starts_with(['\r', '\n']) {
             self.advance(1);
         }
@@ -292,28 +321,46 @@ fn double_quote_escape(c: char) -> Option<char> {
 }
 
 /// Replace `\X` where `decode(X)` knows it; every other backslash stays.
+/// Left to right, as `re.sub` does: a decoded pair is not looked at again.
 fn decode_escapes(raw: &str, decode: fn(char) -> Option<char>) -> Cow<'_, str> {
-    if !raw.contains('\\') {
+    let bytes = raw.as_bytes();
+    let Some(first) = memchr::memchr(b'\\', bytes) else {
         return Cow::Borrowed(raw);
-    }
+    };
     let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            if let Some(decoded) = chars.peek().copied().and_then(decode) {
+    let mut copied = 0;
+    let mut at = first;
+    loop {
+        // Every escape `decode` knows is one ASCII byte after the backslash.
+        match bytes
+            .get(at + 1)
+            .and_then(|&b| decode(b as char).filter(|_| b < 0x80))
+        {
+            Some(decoded) => {
+                out.push_str(&raw[copied..at]);
                 out.push(decoded);
-                chars.next();
-                continue;
+                copied = at + 2;
+                at += 2;
             }
+            None => at += 1,
         }
-        out.push(c);
+        match bytes.get(at..).and_then(|rest| memchr::memchr(b'\\', rest)) {
+            Some(offset) => at += offset,
+            None => break,
+        }
     }
+    out.push_str(&raw[copied..]);
     Cow::Owned(out)
 }
 
 /// Parse a whole document (already decoded) into its statements. A leading
 /// BOM belongs to no statement; `original` ranges index into `text` itself.
 pub fn parse(text: &str) -> Vec<Binding<'_>> {
+    bindings(text).collect()
+}
+
+/// The statements of `text` one by one, for callers that need no list.
+pub fn bindings(text: &str) -> impl Iterator<Item = Binding<'_>> {
     let bom = if text.starts_with('\u{feff}') {
         '\u{feff}'.len_utf8()
     } else {
@@ -324,11 +371,7 @@ pub fn parse(text: &str) -> Vec<Binding<'_>> {
         pos: bom,
         line: 1,
     };
-    let mut out = Vec::new();
-    while !reader.rest().is_empty() {
-        out.push(reader.binding());
-    }
-    out
+    std::iter::from_fn(move || (!reader.rest().is_empty()).then(|| reader.binding()))
 }
 
 #[cfg(test)]
@@ -440,6 +483,14 @@ mod tests {
         let parsed = parse(text);
         let joined: String = parsed.iter().map(|b| &text[b.original.clone()]).collect();
         assert_eq!(joined, text);
+    }
+
+    #[test]
+    fn escapes_decode_left_to_right() {
+        assert_eq!(one("a=\"\\\\n\""), (s("a"), s("\\n")));
+        assert_eq!(one("a=\"x\\\\\\\"y\""), (s("a"), s("x\\\"y")));
+        assert_eq!(one("a=\"\\é\\t\""), (s("a"), s("\\é\t")));
+        assert_eq!(one("a='\\\\\\''"), (s("a"), s("\\'")));
     }
 
     #[test]

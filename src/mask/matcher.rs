@@ -7,8 +7,8 @@
 //! verified, by extending the match both ways. Patterns shorter than
 //! `MIN_RUN` must match whole and get their own, denser sampled filter.
 
+use crate::hash::FxBuild;
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use zeroize::Zeroizing;
 
@@ -17,30 +17,9 @@ pub const MIN_RUN: usize = 12;
 const Q: usize = 4;
 const BITSET_BITS: u32 = 20;
 
-/// Keys here are 4-grams packed in a `u32` (or short heads): a multiply
-/// spreads them well enough, at a fraction of SipHash's cost when a large
-/// registry is built.
-#[derive(Default)]
-struct GramHasher(u64);
-
-impl Hasher for GramHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u32(u32::from(b));
-        }
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.0 = (self.0 ^ u64::from(n)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-type GramMap<V> = HashMap<u32, V, BuildHasherDefault<GramHasher>>;
-type GramSet = HashSet<u32, BuildHasherDefault<GramHasher>>;
+// 4-grams packed in a u32 hash well with the Fx hash, at a fraction of SipHash's cost.
+type GramMap<V> = HashMap<u32, V, FxBuild>;
+type GramSet = HashSet<u32, FxBuild>;
 
 /// A found run: `range` in the text, of the pattern owned by `secret`.
 #[derive(Debug, Clone, PartialEq, Eq)]
