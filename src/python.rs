@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyString, PyType};
 use secrecy::{ExposeSecret, SecretString};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
@@ -286,6 +287,25 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// The text of a `str` encoded by `encode_utf8`, borrowed from the bytes: with
+/// the 3.9 stable ABI `&str` extraction would copy a large output twice more.
+fn utf8_of<'a>(bytes: &'a Bound<'_, PyBytes>) -> PyResult<&'a str> {
+    std::str::from_utf8(bytes.as_bytes()).map_err(|e| PyValueError::new_err(e.to_string()))
+}
+
+/// `text` itself when `result` is all of it, unchanged: a large output
+/// crosses the boundary without a copy.
+fn unchanged_or_new<'py>(
+    text: &Bound<'py, PyString>,
+    input: &str,
+    result: Cow<'_, str>,
+) -> Bound<'py, PyString> {
+    match result {
+        Cow::Borrowed(b) if b.len() == input.len() => text.clone(),
+        other => PyString::new(text.py(), &other),
+    }
+}
+
 fn status(added: Result<bool, Refusal>) -> &'static str {
     match added {
         Ok(true) => "added",
@@ -348,13 +368,16 @@ impl Masker {
     }
 
     /// `text` with every registered secret, in every form, masked.
-    fn scrub(&self, py: Python<'_>, text: &str) -> String {
+    fn scrub<'py>(&self, text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
         let masker = lock(&self.registry).masker();
-        if text.len() >= DETACH_BYTES {
-            py.detach(|| masker.scrub(text).into_owned())
+        let utf8 = text.encode_utf8()?;
+        let input = utf8_of(&utf8)?;
+        let scrubbed = if input.len() >= DETACH_BYTES {
+            text.py().detach(|| masker.scrub(input))
         } else {
-            masker.scrub(text).into_owned()
-        }
+            masker.scrub(input)
+        };
+        Ok(unchanged_or_new(text, input, scrubbed))
     }
 
     /// Whether `text` holds a registered secret in any form.
@@ -365,13 +388,16 @@ impl Masker {
     /// Add a chunk of the stream `name`; returns the masked text safe to send now.
     /// Keeps the GIL: releasing it while holding the streams lock could deadlock
     /// with a thread that holds the GIL and waits for that lock.
-    fn feed(&self, name: &str, text: &str) -> String {
+    fn feed<'py>(&self, name: &str, text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
         let masker = lock(&self.registry).masker();
+        let utf8 = text.encode_utf8()?;
+        let input = utf8_of(&utf8)?;
         let mut streams = lock(&self.streams);
-        streams
+        let released = streams
             .entry(name.to_string())
             .or_default()
-            .feed(&masker, text)
+            .feed(&masker, input);
+        Ok(unchanged_or_new(text, input, released))
     }
 
     /// Release what the stream `name` holds back, masked.

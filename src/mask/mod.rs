@@ -273,28 +273,39 @@ pub struct Stream {
 const LINE_LIMIT: usize = 64 * 1024;
 
 impl Stream {
-    /// Add `chunk`; returns the masked text that is safe to send now.
-    pub fn feed(&mut self, masker: &Masker, chunk: &str) -> String {
-        self.pending.push_str(chunk);
-        if masker.is_empty() {
-            return std::mem::take(&mut *self.pending);
+    /// Add `chunk`; returns the masked text that is safe to send now. When
+    /// nothing was held back and nothing needs masking, that is `chunk`
+    /// itself, borrowed: a large output is not copied.
+    pub fn feed<'a>(&mut self, masker: &Masker, chunk: &'a str) -> Cow<'a, str> {
+        if !self.pending.is_empty() {
+            let mut joined = std::mem::take(&mut *self.pending);
+            joined.push_str(chunk);
+            let released = self.release(masker, &joined).into_owned();
+            return self.reconcile(masker, Cow::Owned(released));
         }
-        let mut hits = masker.matcher.find(&self.pending);
-        let keep = masker.matcher.hold_back(&self.pending, &hits);
-        let cut = self.pending.len() - keep;
+        let released = self.release(masker, chunk);
+        self.reconcile(masker, released)
+    }
+
+    /// The masked part of `text` that can go now; the rest becomes pending.
+    fn release<'a>(&mut self, masker: &Masker, text: &'a str) -> Cow<'a, str> {
+        if masker.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        let mut hits = masker.matcher.find(text);
+        let keep = masker.matcher.hold_back(text, &hits);
+        let cut = text.len() - keep;
         // hold_back never splits a hit, so the released part keeps its hits.
         hits.retain(|h| h.range.end <= cut);
-        let released = masker.scrub_found(&self.pending[..cut], &hits).into_owned();
-        let rest = self.pending[cut..].to_string();
-        *self.pending = rest;
-        self.reconcile(masker, released)
+        self.pending.push_str(&text[cut..]);
+        masker.scrub_found(&text[..cut], &hits)
     }
 
     /// Release everything held back, masked.
     pub fn flush(&mut self, masker: &Masker) -> String {
         let text = std::mem::take(&mut *self.pending);
         let released = masker.scrub(&text).into_owned();
-        self.reconcile(masker, released)
+        self.reconcile(masker, Cow::Owned(released)).into_owned()
     }
 
     pub fn pending_len(&self) -> usize {
@@ -305,7 +316,7 @@ impl Stream {
     /// frontend, rendering `\b`/`\r`/colours across the two, would show a
     /// secret, send instead a `\r` and the masked line, padded to cover
     /// what was shown before.
-    fn reconcile(&mut self, masker: &Masker, released: String) -> String {
+    fn reconcile<'a>(&mut self, masker: &Masker, released: Cow<'a, str>) -> Cow<'a, str> {
         if released.is_empty() || masker.is_empty() {
             return released;
         }
@@ -322,7 +333,7 @@ impl Stream {
                 let was_wide = render::render(&self.line).chars().count();
                 let pad = " ".repeat(was_wide.saturating_sub(fixed.chars().count()));
                 let line_now = format!("{fixed}{pad}");
-                out = format!("\r{line_now}{}", &out[first_end..]);
+                out = Cow::Owned(format!("\r{line_now}{}", &out[first_end..]));
                 *combined = line_now;
             }
         }
