@@ -192,7 +192,7 @@ class _Collect(logging.Handler):
             self.messages.append(message)
 
 
-def verify(path: Path) -> None:
+def verify(path: Path, interpolation: tuple[bool, ...] = (False, True)) -> None:
     """Fail loudly unless both libraries read every line of ``path``, the same way.
 
     ``load_dotenv`` is checked where it is timed, in child processes (see ``measure_cold``).
@@ -201,7 +201,7 @@ def verify(path: Path) -> None:
     root = logging.getLogger()
     root.addHandler(handler)
     try:
-        for interpolate in (False, True):
+        for interpolate in interpolation:
             ours = safekeys.dotenv_values(path, interpolate=interpolate)
             theirs = dotenv.dotenv_values(path, interpolate=interpolate)
             if list(ours.items()) != list(theirs.items()):
@@ -570,7 +570,9 @@ def main(argv: Optional[list[str]] = None) -> int:
             if (variant, lines) not in paths:
                 path = Path(tmp) / f"{variant}-{lines}.env"
                 path.write_text(generate_env(lines, variant == "interp"), encoding="utf-8")
-                verify(path)
+                # Plain files are timed without interpolation only: skip python-dotenv's
+                # quadratic interpolation there.
+                verify(path, (False,) if variant == "plain" else (False, True))
                 paths[variant, lines] = path
         print(f"generated and verified {len(paths)} files (equal results)", file=sys.stderr)
         timed_out: dict[str, int] = {}  # library -> smallest file it timed out on
