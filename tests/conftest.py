@@ -169,3 +169,14 @@ def run_notebook(kernel_home: Path) -> RunNotebook:
 def python_executable() -> str:
     """The interpreter running the tests (the one safekeys is installed in)."""
     return sys.executable
+
+
+@pytest.fixture(scope="module")
+def ring():
+    """A real gnome-keyring in a private D-Bus session (shared by the keyring tests),
+    with this process's environment pointing at it for the module."""
+    import keyring_session
+
+    session = keyring_session.shared_session()
+    with keyring_session.environment(session.env):
+        yield session

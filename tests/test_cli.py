@@ -18,19 +18,11 @@ import time
 import uuid
 from pathlib import Path
 
-import keyring_session
 import pytest
-from keyring_session import dead_bus_address, environment
+from keyring_session import dead_bus_address
 
 SECRET = "sk-proj-cli-0123456789abcdefghijklmnopqrstu"
 OK, NOT_FOUND, USAGE, UNAVAILABLE, CONFLICT = 0, 1, 2, 3, 4
-
-
-@pytest.fixture(scope="module")
-def ring():
-    session = keyring_session.shared_session()
-    with environment(session.env):
-        yield session
 
 
 @pytest.fixture

@@ -15,21 +15,13 @@ import sys
 import time
 import uuid
 
-import keyring_session
 import pytest
 import safekeys
-from keyring_session import KeyringSession, SessionBus, dead_bus_address, environment
+from keyring_session import KeyringSession, SessionBus, dead_bus_address
 from safekeys import KeyringError, _keyring, _resolve
 
 SECRET = "sk-proj-kr-0123456789abcdefghijklmnopqrstuv"
 HANG_GUARD = 0.5  # seconds: a failure must be reported well before this
-
-
-@pytest.fixture(scope="module")
-def ring():
-    session = keyring_session.shared_session()
-    with environment(session.env):
-        yield session
 
 
 @pytest.fixture

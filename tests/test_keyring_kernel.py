@@ -18,24 +18,15 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import keyring_session
 import nbformat
 import pytest
 from conftest import KERNEL_NAME, cell_text, clean_env, ensure_kernelspec
-from keyring_session import environment
 from leakcheck import LeakChecker, Secret, format_findings, message_findings, notebook_findings
 
 OPENAI = "sk-proj-nb-" + "Zq3vT8kLm2Xw9Rb4Nc7Hd1Jf6Gs5Pa0YeUo"
 TYPED = "sk-ant-api03-typed-" + "Mv8Qx2Lr7Kt4Wp9Zs3Nb6Hc1Jd5Fg0"
 PROMPTED = "hf_prompted" + "QwErTyUiOpAsDfGhJkLzXcVbNm12"
 CELL_TIMEOUT = 60
-
-
-@pytest.fixture(scope="module")
-def ring():
-    session = keyring_session.shared_session()
-    with environment(session.env):
-        yield session
 
 
 @pytest.fixture
