@@ -136,6 +136,7 @@ def run_notebook(kernel_home: Path) -> RunNotebook:
     ``as_notebook``); ``cwd`` is the kernel's working directory; ``timeout`` is the limit
     per cell in seconds; ``env`` adds variables to a cleaned copy of the environment.
     With ``allow_errors=False`` a failing cell raises ``nbclient.exceptions.CellExecutionError``.
+    Other keyword arguments are ``NotebookClient`` options (e.g. ``ipython_hist_file``).
     """
     ensure_kernelspec()
 
@@ -146,6 +147,7 @@ def run_notebook(kernel_home: Path) -> RunNotebook:
         startup_timeout: int = 60,
         allow_errors: bool = False,
         env: Optional[dict] = None,
+        **client_options: object,
     ) -> NotebookNode:
         nb = as_notebook(source)
         cwd = os.fspath(cwd)
@@ -157,6 +159,7 @@ def run_notebook(kernel_home: Path) -> RunNotebook:
             startup_timeout=startup_timeout,
             allow_errors=allow_errors,
             resources={"metadata": {"path": cwd}},
+            **client_options,
         )
         kernel_env = clean_env({"IPYTHONDIR": os.fspath(kernel_home), **(env or {})})
         # nbclient passes these keyword arguments on to KernelManager.start_kernel.

@@ -109,7 +109,7 @@ def test_strict_syntax_error_names_file_and_lines_never_values(tmp_path, environ
     assert "NB_OK" not in os.environ, "nothing is loaded when strict mode refuses a file"
     with caplog.at_level(logging.WARNING, logger="safekeys"):
         assert safekeys.load_dotenv(env) is True
-    assert len(caplog.records) == 2
+    assert len([r for r in caplog.records if "could not parse" in r.getMessage()]) == 2
 
 
 def test_safekeys_strict_environment_variable(tmp_path, environ_guard, monkeypatch):

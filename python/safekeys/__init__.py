@@ -18,7 +18,13 @@ from ._dotenv import (
     set_key,
     unset_key,
 )
-from ._errors import DotenvDecodeError, DotenvSyntaxError, KeyringError, MissingKeyError
+from ._errors import (
+    DotenvDecodeError,
+    DotenvSyntaxError,
+    KeyringError,
+    LiteralKeyError,
+    MissingKeyError,
+)
 from ._find import find_dotenv
 from ._resolve import getenv, require
 
@@ -63,6 +69,7 @@ __all__ = [
     "DotenvDecodeError",
     "DotenvSyntaxError",
     "KeyringError",
+    "LiteralKeyError",
     "MissingKeyError",
     "StoredKey",
     "__version__",

@@ -312,7 +312,9 @@ def load_dotenv(
     winning among themselves; ``strict=True`` (or ``SAFEKEYS_STRICT=1``)
     raises ``FileNotFoundError`` for a missing file and ``DotenvSyntaxError``
     for a malformed statement instead of warning; ``dialect="dotenvy"`` reads
-    the file as the Rust crate dotenvy does.
+    the file as the Rust crate dotenvy does. A file that other users can
+    read, or that git would commit, is warned about once per process on the
+    ``safekeys`` logger (``SAFEKEYS_HYGIENE=0`` turns that off).
     """
     if _load_dotenv_disabled():
         _log.debug("safekeys: .env loading disabled by PYTHON_DOTENV_DISABLED environment variable")
@@ -342,6 +344,11 @@ def load_dotenv(
         if read_from == "<stream>":
             key = None
     _reload.apply(values, override, key)
+    if paths:
+        from . import _hygiene
+
+        for path in paths:
+            _hygiene.on_load(path)
     if key is not None and paths is not None:
         options: dict[str, object] = {
             "verbose": verbose,

@@ -94,3 +94,8 @@ class KeyringError(OSError):
 
     def __reduce__(self):  # type: ignore[no-untyped-def]
         return (type(self), (self.reason, self._message))
+
+
+class LiteralKeyError(RuntimeError):
+    """The input guard refused a cell whose source holds a literal key
+    (``SAFEKEYS_BLOCK_LITERAL_KEYS=1``). The message names lines and kinds only."""

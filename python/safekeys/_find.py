@@ -56,11 +56,22 @@ def find_dotenv(
     session (REPL, IPython, a Jupyter kernel), under a debugger or in a frozen
     application; otherwise the directory of the script that called safekeys.
     Returns the path found, or ``""`` (``OSError`` with
-    ``raise_error_if_not_found=True``).
+    ``raise_error_if_not_found=True``). A file that another user owns, or
+    that sits in a directory another user owns (a shared ``/tmp``, someone
+    else's home), is refused with a warning, as git refuses a repository of
+    "dubious ownership"; ``SAFEKEYS_TRUSTED_DIRS`` lists directories to trust.
     """
     found = _core.find_upwards(start_directory(usecwd), filename)
     if found is not None:
-        return found
+        from . import _hygiene
+
+        refused = _hygiene.foreign_owner(found)
+        if refused is None:
+            return found
+        if raise_error_if_not_found:
+            raise OSError(f"File not found: {refused}")
+        _hygiene.warn_once(refused)
+        return ""
     if raise_error_if_not_found:
         raise OSError("File not found")
     return ""

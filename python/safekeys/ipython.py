@@ -15,6 +15,7 @@ Terminal IPython has no Session: there the standard streams are wrapped.
 from __future__ import annotations
 
 import codecs
+import functools
 import os
 import sys
 import threading
@@ -219,6 +220,73 @@ class ScrubbingStream:
         return getattr(self._wrapped, name)
 
 
+class InputGuard:
+    """Looks at each cell's source before it runs (see ``_guard``).
+
+    IPython offers no hook that can drop a cell from history or stop it, so
+    ``run_cell_async`` is wrapped on the shell instance: every way a cell
+    runs goes through it (ipykernel calls it directly or through
+    ``run_cell``; terminal IPython through ``run_cell``).
+    """
+
+    def __init__(self, ip: Any) -> None:
+        self.ip = ip
+        self.original = ip.run_cell_async
+
+        @functools.wraps(self.original)
+        async def run_cell_async(raw_cell: Any, *args: Any, **kwargs: Any) -> Any:
+            refused, args, kwargs = self.check(raw_cell, args, kwargs)
+            if refused is not None:
+                return refused
+            return await self.original(raw_cell, *args, **kwargs)
+
+        ip.run_cell_async = run_cell_async
+
+    def check(
+        self, raw_cell: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:
+        """Warn and turn history off for a cell holding a key, or refuse it:
+        ``(refusal or None, args, kwargs)`` for the original method."""
+        from . import _guard
+
+        silent = kwargs.get("silent", args[1] if len(args) > 1 else False)
+        if silent or not isinstance(raw_cell, str) or not raw_cell.strip():
+            return None, args, kwargs
+        found = _guard.find_literals(raw_cell)
+        if not found:
+            return None, args, kwargs
+        _guard.mask_literals(found)
+        refused = _guard.blocking()
+        print(_guard.message(found, refused), file=sys.stderr)
+        if refused:
+            return self.refusal(raw_cell, found), args, kwargs
+        if args:
+            args = (False, *args[1:])
+        else:
+            kwargs = dict(kwargs, store_history=False)
+        return None, args, kwargs
+
+    def refusal(self, raw_cell: str, found: list[Any]) -> Any:
+        """An ``ExecutionResult`` that failed before running, as a syntax error
+        would: the frontend shows the error and stops a "run all"."""
+        from IPython.core.interactiveshell import ExecutionInfo, ExecutionResult
+
+        from ._errors import LiteralKeyError
+
+        lines = ", ".join(str(literal.line) for literal in found)
+        error = LiteralKeyError(f"a literal key on line {lines} of this cell; see the message above")
+        result = ExecutionResult(ExecutionInfo(raw_cell, False, False, True, None))
+        result.error_before_exec = error
+        self.ip.showtraceback((LiteralKeyError, error, None))
+        self.ip.last_execution_succeeded = False
+        self.ip.last_execution_result = result
+        return result
+
+    def uninstall(self) -> None:
+        if self.ip.__dict__.get("run_cell_async") is not None:
+            del self.ip.run_cell_async
+
+
 class Extension:
     """Everything ``load_ipython_extension`` installed, so that unloading
     restores it all."""
@@ -230,6 +298,7 @@ class Extension:
         self.session_hook: Optional[SessionHook] = None
         self.echoes: list[EchoScrubber] = []
         self.wrapped_streams: list[tuple[str, Any]] = []
+        self.guard: Optional[InputGuard] = None
 
     def install(self) -> None:
         kernel = getattr(self.ip, "kernel", None)
@@ -245,6 +314,7 @@ class Extension:
                 self.wrapped_streams.append((name, original))
                 setattr(sys, name, ScrubbingStream(original, name))
         self.ip.events.register("post_run_cell", self._after_cell)
+        self.guard = InputGuard(self.ip)
 
     def autoreload(self, on: bool) -> None:
         """Before each cell, reload the ``.env`` files that changed (one ``stat`` each)."""
@@ -270,6 +340,8 @@ class Extension:
 
     def uninstall(self) -> None:
         self.autoreload(False)
+        if self.guard is not None:
+            self.guard.uninstall()
         try:
             self.ip.events.unregister("post_run_cell", self._after_cell)
         except ValueError:

@@ -1,0 +1,299 @@
+"""Checks on a ``.env`` file itself: who can read it, whether git would commit
+it, and whether it belongs to someone else.
+
+The same checks run when ``load_dotenv`` reads a file (each problem logged
+once per process on the ``safekeys`` logger; ``SAFEKEYS_HYGIENE=0`` turns
+that off) and in ``safekeys doctor``, which can also fix what is safe to fix.
+No message names a value: only paths, modes, owners and lines to add.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+
+from . import _log
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional
+
+# Names of files meant to be committed: templates without real values.
+TEMPLATES = frozenset({".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults"})
+
+# Bounded: a hung git (a network filesystem, a credential helper) must not
+# hang load_dotenv.
+GIT_TIMEOUT = 3.0
+
+
+class Problem:
+    """One thing wrong with one file. ``fixable`` says whether ``fix`` can
+    repair it without asking (``safekeys doctor --fix``)."""
+
+    __slots__ = ("code", "fixable", "message", "path", "remedy")
+
+    def __init__(self, path: str, code: str, message: str, remedy: str, fixable: bool) -> None:
+        self.path = path
+        self.code = code
+        self.message = message
+        self.remedy = remedy
+        self.fixable = fixable
+
+    def __str__(self) -> str:
+        return f"{self.message}; {self.remedy}"
+
+    def __repr__(self) -> str:
+        return f"Problem({self.path!r}, {self.code!r})"
+
+
+def _who(uid: int) -> str:
+    try:
+        import pwd
+
+        return f"{pwd.getpwuid(uid).pw_name} (uid {uid})"
+    except (ImportError, KeyError):
+        return f"uid {uid}"
+
+
+def _mode_text(mode: int) -> str:
+    who = []
+    if mode & 0o070:
+        who.append("its group")
+    if mode & 0o007:
+        who.append("every user on this machine")
+    return " and ".join(who)
+
+
+def permissions(path: str, st: Optional[os.stat_result] = None) -> Optional[Problem]:
+    """A file whose mode lets its group or other users in (POSIX only)."""
+    if os.name != "posix":
+        return None
+    st = st if st is not None else os.stat(path)
+    if not stat.S_ISREG(st.st_mode) or not st.st_mode & 0o077:
+        return None
+    mode = stat.S_IMODE(st.st_mode)
+    return Problem(
+        path,
+        "permissions",
+        f"{path} can be read by {_mode_text(mode)} (mode {mode:04o})",
+        f"make it private with `chmod 600 {_quote(path)}` (or `safekeys doctor --fix`)",
+        fixable=True,
+    )
+
+
+def _quote(path: str) -> str:
+    import shlex
+
+    return shlex.quote(path)
+
+
+def work_tree(path: str) -> Optional[str]:
+    """The top of the git work tree holding ``path``, found by looking for
+    ``.git`` in its directory and above (no git process needed)."""
+    directory = os.path.dirname(os.path.abspath(path))
+    while True:
+        if os.path.exists(os.path.join(directory, ".git")):
+            return directory
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
+def git_status(path: str, top: str) -> Optional[str]:
+    """git's two-letter status of ``path`` (``!!`` ignored, ``??`` untracked,
+    ``""`` tracked and unchanged, others tracked), or None when git could not
+    be asked (not installed, a repository git refuses, a timeout)."""
+    command = [
+        "git",
+        "--no-optional-locks",
+        "-C",
+        top,
+        "status",
+        "--porcelain=v1",
+        "--ignored",
+        "-z",
+        "--",
+        os.path.relpath(os.path.abspath(path), top),
+    ]
+    env = dict(os.environ, GIT_TERMINAL_PROMPT="0", LC_ALL="C")
+    try:
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            timeout=GIT_TIMEOUT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    return done.stdout[:2].decode("ascii", "replace")
+
+
+def git_exposure(path: str) -> Optional[Problem]:
+    """A file inside a git work tree that git would commit, or already tracks."""
+    top = work_tree(path)
+    if top is None:
+        return None
+    status = git_status(path, top)
+    if status is None or status == "!!":
+        return None
+    name = os.path.basename(path)
+    gitignore = os.path.join(top, ".gitignore")
+    if status == "??":
+        return Problem(
+            path,
+            "not-ignored",
+            f"{path} is in the git work tree {top} and git does not ignore it",
+            f"add the line `{name}` to {gitignore} (or `safekeys doctor --fix`)",
+            fixable=True,
+        )
+    rel = os.path.relpath(os.path.abspath(path), top)
+    return Problem(
+        path,
+        "tracked",
+        f"{path} is tracked by git: its keys are (or will be) in the repository's history",
+        f"run `git rm --cached {_quote(rel)}`, add `{name}` to {gitignore}, "
+        "and rotate the keys it holds",
+        fixable=False,
+    )
+
+
+def _trusted_directories() -> list[str]:
+    raw = os.environ.get("SAFEKEYS_TRUSTED_DIRS", "")
+    return [os.path.abspath(p) for p in raw.split(os.pathsep) if p]
+
+
+def foreign_owner(path: str) -> Optional[Problem]:
+    """A file, or the directory holding it, owned by another user.
+
+    Anyone can leave a ``.env`` in a shared directory such as ``/tmp`` or a
+    home they own; loading it would let them set ``PATH``-like variables or
+    point an API client at their server. Like git's "dubious ownership",
+    only files owned by you or root in directories owned by you or root are
+    trusted, unless ``SAFEKEYS_TRUSTED_DIRS`` lists the directory (``*``
+    trusts every directory).
+    """
+    if os.name != "posix":
+        return None
+    me = os.geteuid()
+    absolute = os.path.abspath(path)
+    directory = os.path.dirname(absolute)
+    owners = []
+    for where in (absolute, directory):
+        try:
+            uid = os.stat(where).st_uid
+        except OSError:
+            continue
+        if uid not in (me, 0):
+            owners.append((where, uid))
+    if not owners:
+        return None
+    trusted = _trusted_directories()
+    if "*" in os.environ.get("SAFEKEYS_TRUSTED_DIRS", "").split(os.pathsep):
+        return None
+    if any(directory == t or directory.startswith(t.rstrip(os.sep) + os.sep) for t in trusted):
+        return None
+    where, uid = owners[0]
+    kind = "it" if where == absolute else f"its directory {directory}"
+    return Problem(
+        path,
+        "foreign-owner",
+        f"refused {path}: {kind} is owned by {_who(uid)}, not by you ({_who(me)}), "
+        "so another user could have written it",
+        f"if you trust it, set SAFEKEYS_TRUSTED_DIRS={directory} "
+        "(several directories separated by ':'), or pass the path to load_dotenv explicitly",
+        fixable=False,
+    )
+
+
+def check(path: str) -> list[Problem]:
+    """Every problem of one file, in the order doctor reports them."""
+    problems = [foreign_owner(path), permissions(path), git_exposure(path)]
+    return [p for p in problems if p is not None]
+
+
+def fix(problem: Problem) -> str:
+    """Repair a fixable problem; returns what was done. Raises OSError."""
+    if problem.code == "permissions":
+        os.chmod(problem.path, stat.S_IMODE(os.stat(problem.path).st_mode) & 0o700 | 0o600)
+        return f"made {problem.path} private (mode 0600)"
+    if problem.code == "not-ignored":
+        top = work_tree(problem.path)
+        if top is None:
+            raise OSError(f"{problem.path} is no longer in a git work tree")
+        line = os.path.basename(problem.path)
+        gitignore = os.path.join(top, ".gitignore")
+        _append_line(gitignore, line)
+        return f"added `{line}` to {gitignore}"
+    raise ValueError(f"safekeys cannot fix {problem.code} by itself: {problem.remedy}")
+
+
+def _append_line(path: str, line: str) -> None:
+    """Add ``line`` to a text file, atomically, keeping its bytes and mode."""
+    from . import _core
+
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        data = b""
+    existing = data.decode("utf-8", "surrogateescape").splitlines()
+    if line in (entry.strip() for entry in existing):
+        return
+    newline = b"\r\n" if b"\r\n" in data else b"\n"
+    if data and not data.endswith(b"\n"):
+        data += newline
+    data += line.encode("utf-8") + newline
+    mode = _core.preserved_mode(path)
+    _core.write_atomic(path, data, mode if mode is not None else 0o644)
+
+
+# What load_dotenv already said in this process: (path, code, detail).
+_said: set[tuple[str, str, object]] = set()
+
+
+def enabled() -> bool:
+    return os.environ.get("SAFEKEYS_HYGIENE", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def on_load(path: str) -> None:
+    """Warn about ``path`` once per problem and process (load_dotenv calls this).
+
+    The git check starts a ``git`` process, so it runs once per file per
+    process; the mode is checked on every load (one ``stat``), so a file made
+    private later stops warning and one opened up later warns again.
+    """
+    if not enabled() or os.path.basename(path) in TEMPLATES:
+        return
+    try:
+        st = os.stat(path)
+    except OSError:
+        return
+    if not stat.S_ISREG(st.st_mode):
+        return
+    found = permissions(path, st)
+    if found is not None:
+        _say(found, st.st_mode)
+    if (path, "git", None) not in _said:
+        _said.add((path, "git", None))
+        found = git_exposure(path)
+        if found is not None:
+            _say(found, None)
+
+
+def _say(problem: Problem, detail: object) -> None:
+    key = (problem.path, problem.code, detail)
+    if key in _said:
+        return
+    _said.add(key)
+    _log.warning("safekeys: %s", problem)
+
+
+def warn_once(problem: Problem) -> None:
+    """Log ``problem`` unless this process already has."""
+    _say(problem, None)
