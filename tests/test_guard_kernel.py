@@ -72,9 +72,7 @@ def test_block_mode_refuses_the_cell_and_stops_run_all(run_notebook, tmp_path):
     assert caught.value.evalue == "a literal key on line 1 of this cell; see the message above"
 
     cells = [*cells[:2], 'print("TOKEN" in globals())']
-    nb = run_notebook(
-        cells, tmp_path, allow_errors=True, env={"SAFEKEYS_BLOCK_LITERAL_KEYS": "1"}
-    )
+    nb = run_notebook(cells, tmp_path, allow_errors=True, env={"SAFEKEYS_BLOCK_LITERAL_KEYS": "1"})
     assert [(i, name) for i, name, _ in cell_errors(nb)] == [(1, "LiteralKeyError")]
     assert "refused to run this cell" in cell_text(nb.cells[1])
     assert "line 1: an OpenAI project key" in cell_text(nb.cells[1])

@@ -26,7 +26,9 @@ _MASKED = re.compile(r"\[masked:([^\]]+)\]")
 _PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 # An assignment's target on the same line: NAME = ..., os.environ["NAME"] = ...,
 # {"NAME": ...}, name=... in a call.
-_TARGET = re.compile(r"""(?:["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\]?|\b([A-Za-z_][A-Za-z0-9_]*))\s*[:=]""")
+_TARGET = re.compile(
+    r"""(?:["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\]?|\b([A-Za-z_][A-Za-z0-9_]*))\s*[:=]"""
+)
 
 # The variable a key of each kind is conventionally read from.
 _CONVENTIONAL = {
@@ -89,7 +91,9 @@ def find_literals(source: str) -> list[Literal]:
                 for name in _MASKED.findall(scrubbed):
                     if name not in already and name not in seen:
                         seen.add(name)
-                        found.append(Literal(number, f"{name} (a secret safekeys loaded)", name, None))
+                        found.append(
+                            Literal(number, f"{name} (a secret safekeys loaded)", name, None)
+                        )
         if _PEM.search(text):
             found.append(Literal(number, "a PEM private key", "PRIVATE_KEY", None))
             continue
@@ -139,8 +143,7 @@ def message(found: list[Literal], refused: bool) -> str:
     body = [
         f"{head} (it is saved with the notebook):",
         *lines,
-        "Move it out of the notebook, then read it with "
-        f'safekeys.getenv("{first}"):',
+        f'Move it out of the notebook, then read it with safekeys.getenv("{first}"):',
         f"  %setkey {first}    (stores it in the OS keyring from a hidden prompt)",
         f"  or add {first}=... to your .env file",
     ]
@@ -152,4 +155,3 @@ def message(found: list[Literal], refused: bool) -> str:
             "SAFEKEYS_BLOCK_LITERAL_KEYS=1 refuses such cells."
         )
     return "\n".join(body)
-

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from typing import Optional
 
 # Names of files meant to be committed: templates without real values.
-TEMPLATES = frozenset({".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults"})
+TEMPLATES = frozenset(
+    {".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults"}
+)
 
 # Bounded: a hung git (a network filesystem, a credential helper) must not
 # hang load_dotenv.
@@ -258,7 +260,12 @@ _said: set[tuple[str, str, object]] = set()
 
 
 def enabled() -> bool:
-    return os.environ.get("SAFEKEYS_HYGIENE", "1").strip().lower() not in ("0", "false", "no", "off")
+    return os.environ.get("SAFEKEYS_HYGIENE", "1").strip().lower() not in (
+        "0",
+        "false",
+        "no",
+        "off",
+    )
 
 
 def on_load(path: str) -> None:

@@ -274,8 +274,11 @@ class InputGuard:
         from ._errors import LiteralKeyError
 
         lines = ", ".join(str(literal.line) for literal in found)
-        error = LiteralKeyError(f"a literal key on line {lines} of this cell; see the message above")
-        result = ExecutionResult(ExecutionInfo(raw_cell, False, False, True, None))
+        error = LiteralKeyError(
+            f"a literal key on line {lines} of this cell; see the message above"
+        )
+        info = ExecutionInfo(raw_cell, False, False, True, None)  # type: ignore[no-untyped-call]
+        result: Any = ExecutionResult(info)  # type: ignore[no-untyped-call]
         result.error_before_exec = error
         self.ip.showtraceback((LiteralKeyError, error, None))
         self.ip.last_execution_succeeded = False
