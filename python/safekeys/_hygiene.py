@@ -30,17 +30,24 @@ GIT_TIMEOUT = 3.0
 
 
 class Problem:
-    """One thing wrong with one file. ``fixable`` says whether ``fix`` can
-    repair it without asking (``safekeys doctor --fix``)."""
+    """One thing wrong with one file: what, how a person fixes it, and
+    ``change``, what ``fix`` (``safekeys doctor --fix``) would do by itself,
+    or None when it needs a person."""
 
-    __slots__ = ("code", "fixable", "message", "path", "remedy")
+    __slots__ = ("change", "code", "message", "path", "remedy")
 
-    def __init__(self, path: str, code: str, message: str, remedy: str, fixable: bool) -> None:
+    def __init__(
+        self, path: str, code: str, message: str, remedy: str, change: Optional[str] = None
+    ) -> None:
         self.path = path
         self.code = code
         self.message = message
         self.remedy = remedy
-        self.fixable = fixable
+        self.change = change
+
+    @property
+    def fixable(self) -> bool:
+        return self.change is not None
 
     def __str__(self) -> str:
         return f"{self.message}; {self.remedy}"
@@ -80,7 +87,7 @@ def permissions(path: str, st: Optional[os.stat_result] = None) -> Optional[Prob
         "permissions",
         f"{path} can be read by {_mode_text(mode)} (mode {mode:04o})",
         f"make it private with `chmod 600 {_quote(path)}` (or `safekeys doctor --fix`)",
-        fixable=True,
+        f"chmod 600 {path}",
     )
 
 
@@ -152,7 +159,7 @@ def git_exposure(path: str) -> Optional[Problem]:
             "not-ignored",
             f"{path} is in the git work tree {top} and git does not ignore it",
             f"add the line `{name}` to {gitignore} (or `safekeys doctor --fix`)",
-            fixable=True,
+            f"add `{name}` to {gitignore}",
         )
     rel = os.path.relpath(os.path.abspath(path), top)
     return Problem(
@@ -161,7 +168,6 @@ def git_exposure(path: str) -> Optional[Problem]:
         f"{path} is tracked by git: its keys are (or will be) in the repository's history",
         f"run `git rm --cached {_quote(rel)}`, add `{name}` to {gitignore}, "
         "and rotate the keys it holds",
-        fixable=False,
     )
 
 
@@ -209,7 +215,6 @@ def foreign_owner(path: str) -> Optional[Problem]:
         "so another user could have written it",
         f"if you trust it, set SAFEKEYS_TRUSTED_DIRS={directory} "
         "(several directories separated by ':'), or pass the path to load_dotenv explicitly",
-        fixable=False,
     )
 
 

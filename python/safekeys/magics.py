@@ -138,7 +138,8 @@ class SafekeysMagics(Magics):
     def safekeys(self, line: str) -> Any:
         """``%safekeys``: the keys safekeys knows (name, source, length, fingerprint,
         masked or not and why). ``%safekeys autoreload on|off``: reload edited
-        ``.env`` files at the start of each cell."""
+        ``.env`` files at the start of each cell. ``%safekeys doctor [--fix]``:
+        ``safekeys doctor`` for the working directory, plus the extension's state."""
         words = line.split()
         if words[:1] == ["autoreload"]:
             from .ipython import Extension
@@ -152,7 +153,16 @@ class SafekeysMagics(Magics):
             Extension.current.autoreload(words[1] == "on")
             print(f"safekeys autoreload is {words[1]}")
             return None
+        if words[:1] == ["doctor"]:
+            if words[1:] not in ([], ["--fix"]):
+                print("usage: %safekeys doctor [--fix]")
+                return None
+            from . import _doctor
+
+            fix = words[1:] == ["--fix"]
+            print(_doctor.render(_doctor.run([], fix, in_kernel=True), fix))
+            return None
         if words:
-            print("usage: %safekeys [autoreload on|off]")
+            print("usage: %safekeys [autoreload on|off | doctor [--fix]]")
             return None
         return KeyTable(_masking.registered())

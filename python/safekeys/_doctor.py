@@ -1,0 +1,200 @@
+"""``safekeys doctor`` and ``%safekeys doctor``: a project's key hygiene at a glance.
+
+It checks the ``.env`` files a project would load (who can read them, whether
+git would commit them, who owns them), reports the OS keyring's state and,
+inside a kernel, what the extension is doing. ``--fix`` makes what is safe to
+change private or ignored, and says what it changed. Nothing it prints holds
+a value.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from typing import Any, Optional
+
+from . import _hygiene
+
+# Exit codes for CI.
+HEALTHY = 0
+PROBLEMS = 1
+
+
+class FileReport:
+    """The problems of one file and what ``--fix`` did about them."""
+
+    def __init__(self, path: str, problems: list[_hygiene.Problem]) -> None:
+        self.path = path
+        self.problems = problems
+        self.fixed: dict[int, str] = {}
+        self.failed: dict[int, str] = {}
+
+    def remaining(self) -> list[_hygiene.Problem]:
+        return [p for i, p in enumerate(self.problems) if i not in self.fixed]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "problems": [
+                {
+                    "code": p.code,
+                    "message": p.message,
+                    "remedy": p.remedy,
+                    "change": p.change,
+                    "fixed": self.fixed.get(i),
+                    "fix_failed": self.failed.get(i),
+                }
+                for i, p in enumerate(self.problems)
+            ],
+        }
+
+
+def dotenv_files(paths: list[str], start: Optional[str] = None) -> list[str]:
+    """The files to check: ``paths`` if given, else the ``.env`` a notebook in
+    ``start`` (default: the working directory) would load and the other
+    ``.env*`` files beside it, templates such as ``.env.example`` excepted."""
+    if paths:
+        return [os.path.abspath(p) for p in paths]
+    from . import _core
+
+    start = start or os.getcwd()
+    found: list[str] = []
+    nearest = _core.find_upwards(start, ".env")
+    if nearest is not None:
+        found.append(os.path.abspath(nearest))
+    for path in sorted(glob.glob(os.path.join(glob.escape(start), ".env*"))):
+        name = os.path.basename(path)
+        if os.path.isfile(path) and name not in _hygiene.TEMPLATES and path not in found:
+            found.append(os.path.abspath(path))
+    return found
+
+
+def check_files(paths: list[str], fix: bool) -> list[FileReport]:
+    reports = []
+    for path in paths:
+        if not os.path.exists(path):
+            problem = _hygiene.Problem(path, "missing", f"{path} does not exist", "check the path")
+            reports.append(FileReport(path, [problem]))
+            continue
+        report = FileReport(path, _hygiene.check(path))
+        if fix:
+            for i, problem in enumerate(report.problems):
+                if not problem.fixable:
+                    continue
+                try:
+                    report.fixed[i] = _hygiene.fix(problem)
+                except (OSError, ValueError) as err:
+                    report.failed[i] = str(err)
+        reports.append(report)
+    return reports
+
+
+def keyring_state() -> dict[str, Any]:
+    """Backend, whether it answers, and how many keys it holds for the service."""
+    from . import _core, _keyring
+    from ._errors import KeyringError
+
+    service = _keyring.service_name()
+    state: dict[str, Any] = {"backend": _core.Keyring.backend(), "service": service}
+    if not _keyring.enabled():
+        state.update(available=False, detail="turned off by SAFEKEYS_KEYRING")
+        return state
+    try:
+        keys = _keyring.list_keys()
+    except KeyringError as err:
+        state.update(available=False, reason=err.reason, detail=str(err))
+        return state
+    state.update(available=True, keys=len(keys))
+    return state
+
+
+def extension_state() -> Optional[dict[str, Any]]:
+    """What the IPython extension is doing in this process, or None when it is not loaded."""
+    import sys
+
+    if "safekeys.ipython" not in sys.modules:
+        return None
+    from . import _guard, _masking, _reload
+    from .ipython import Extension
+
+    extension = Extension.current
+    if extension is None:
+        return None
+    decisions = _masking.registered()
+    return {
+        "masked": sum(1 for d in decisions if d.masked),
+        "seen": len(decisions),
+        "autoreload": extension._reload_changed in extension.ip.events.callbacks["pre_run_cell"],
+        "input_guard": "refuses" if _guard.blocking() else "warns",
+        "loaded_files": [path for load in _reload.loads() for path in load.paths],
+    }
+
+
+def run(paths: list[str], fix: bool, *, in_kernel: bool = False) -> dict[str, Any]:
+    """Everything ``doctor`` found, as data (``--json`` prints it as is)."""
+    reports = check_files(dotenv_files(paths), fix)
+    remaining = sum(len(r.remaining()) for r in reports)
+    result: dict[str, Any] = {
+        "files": [r.as_json() for r in reports],
+        "keyring": keyring_state(),
+        "problems": remaining,
+        "fixable": sum(1 for r in reports for p in r.remaining() if p.fixable),
+        "exit_code": PROBLEMS if remaining else HEALTHY,
+    }
+    if in_kernel:
+        result["extension"] = extension_state()
+    return result
+
+
+def render(result: dict[str, Any], fix: bool) -> str:
+    """The report for a person."""
+    out = [".env files"]
+    if not result["files"]:
+        out.append("  none found here or above (nothing to check)")
+    for report in result["files"]:
+        problems = report["problems"]
+        left = sum(1 for p in problems if not p["fixed"])
+        out.append(f"  {report['path']}: " + (f"{left} problem(s)" if left else "ok"))
+        for p in problems:
+            if p["fixed"]:
+                out.append(f"    fixed: {p['fixed']}")
+                continue
+            out.append(f"    problem: {p['message']}")
+            out.append(f"      to fix: {p['remedy']}")
+            if p["fix_failed"]:
+                out.append(f"      --fix could not: {p['fix_failed']}")
+    ring = result["keyring"]
+    out.append("OS keyring")
+    if ring["available"]:
+        out.append(
+            f"  {ring['backend']}: available, {ring['keys']} key(s) for service {ring['service']!r}"
+        )
+    else:
+        out.append(f"  {ring['backend']}: not available ({ring['detail']}); getenv skips it")
+    if "extension" in result:
+        ext = result["extension"]
+        out.append("Extension in this kernel")
+        if ext is None:
+            out.append("  not loaded: run %load_ext safekeys to mask secrets in outputs")
+        else:
+            out.append(
+                f"  loaded: masking {ext['masked']} of {ext['seen']} key(s) seen; "
+                f"autoreload {'on' if ext['autoreload'] else 'off'}; "
+                f"input guard {ext['input_guard']} cells holding literal keys"
+            )
+            for path in ext["loaded_files"]:
+                out.append(f"  loaded from {path}")
+    problems, fixable = result["problems"], result["fixable"]
+    if not problems:
+        out.append("No problems found.")
+    else:
+        line = f"{problems} problem(s) found."
+        if fixable and not fix:
+            line += f" `safekeys doctor --fix` would fix {fixable}:"
+        out.append(line)
+        if fixable and not fix:
+            for report in result["files"]:
+                for p in report["problems"]:
+                    if p["change"] and not p["fixed"]:
+                        out.append(f"  {p['change']}")
+    return "\n".join(out)
