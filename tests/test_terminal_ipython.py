@@ -61,3 +61,37 @@ def test_environment_value_that_differs_from_dotenv_is_masked(tmp_path):
     text = out.stdout + out.stderr
     assert "env [masked:OPENAI_API_KEY]\n" in text
     assert not any(other[i : i + 12] in text for i in range(len(other) - 11))
+
+
+def test_input_guard_in_terminal_ipython(tmp_path):
+    """The guard wraps the shell's run_cell_async, which terminal IPython runs
+    every line through; its warning and the masked literal reach the terminal."""
+    typed = "ghp_" + "Tq7Wz2Lx9Rk4Vm8Nc1Bj6Hd3Fs5Pa0YeUo"
+    hist = tmp_path / "history.sqlite"
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "IPython",
+            "--simple-prompt",
+            "--no-banner",
+            "--colors=NoColor",
+            f"--HistoryManager.hist_file={hist}",
+        ],
+        input=f'%load_ext safekeys\ntoken = "{typed}"\nprint(token)\nprint("done")\nexit\n',
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    text = out.stdout + out.stderr
+    assert "line 1: a GitHub token" in text
+    assert "%setkey GITHUB_TOKEN" in text
+    assert "[masked:GITHUB_TOKEN]" in text
+    assert not any(typed[i : i + 12] in text for i in range(len(typed) - 11))
+    import sqlite3
+
+    with sqlite3.connect(hist) as db:
+        rows = [r[0] for r in db.execute("SELECT source_raw FROM history")]
+    assert 'print("done")' in rows
+    assert not [r for r in rows if typed[:12] in r]
