@@ -32,12 +32,14 @@ CELLS = [
     "raise RuntimeError(f'request failed with key {key}')",
     "print(os.environ['APP_MODE'])  # ordinary values are left alone",
     "%safekeys",
+    # A key pasted into a cell: the guard warns before the cell runs.
+    "# pasted by mistake\nhf = 'TYPED_KEY'\nprint(hf)",
 ]
 
 
-def fake_key() -> str:
+def fake_key(prefix: str = "sk-proj-", length: int = 48) -> str:
     alphabet = string.ascii_letters + string.digits
-    return "sk-proj-" + "".join(secrets.choice(alphabet) for _ in range(48))
+    return prefix + "".join(secrets.choice(alphabet) for _ in range(length))
 
 
 def output_text(output: dict) -> str:
@@ -55,10 +57,14 @@ def output_text(output: dict) -> str:
 
 def main() -> int:
     key = fake_key()
+    typed = fake_key("hf_", 34)
+    cells = [c.replace("TYPED_KEY", typed) for c in CELLS]
     with tempfile.TemporaryDirectory() as project:
-        with open(os.path.join(project, ".env"), "w") as f:
+        # Private, as safekeys doctor would want it.
+        fd = os.open(os.path.join(project, ".env"), os.O_WRONLY | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "w") as f:
             f.write(f"OPENAI_API_KEY={key}\nAPP_MODE=production\n")
-        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
         client = NotebookClient(
             nb,
             timeout=60,
@@ -68,17 +74,27 @@ def main() -> int:
         )
         client.execute()
     saved = nbformat.writes(nb)
+    outputs = "".join(nbformat.writes(o) for cell in nb.cells for o in cell.outputs)
     for cell in nb.cells:
-        print(textwrap.indent(cell.source, "In  | "))
+        print(textwrap.indent(cell.source.replace(typed, typed[:5] + "…"), "In  | "))
         for output in cell.outputs:
             print(textwrap.indent(output_text(output).rstrip("\n"), "Out | "))
         print()
     pieces = {key[i : i + 12] for i in range(len(key) - 11)}
     leaked = [p for p in pieces if p in saved]
-    if leaked:
-        print(f"FAIL: {len(leaked)} pieces of the key reached the notebook's outputs")
+    # The pasted key is in its cell's source, by design of the demo; not in any output.
+    leaked += [p for p in {typed[i : i + 12] for i in range(len(typed) - 11)} if p in outputs]
+    warned = any(
+        "safekeys: this cell holds a literal key" in output_text(o) for o in nb.cells[-1].outputs
+    )
+    if leaked or not warned:
+        print(
+            f"FAIL: {len(leaked)} pieces of the keys reached the notebook's outputs"
+            + ("" if warned else "; the pasted key was not reported")
+        )
         return 1
-    print("OK: the key (a fake one made for this run) appears in no output, whole or in part.")
+    print("OK: the keys (fake ones made for this run) appear in no output, whole or in part,")
+    print("and the key pasted into a cell was reported before the cell ran.")
     return 0
 
 

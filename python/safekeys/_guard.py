@@ -150,8 +150,6 @@ def message(found: list[Literal], refused: bool) -> str:
     if refused:
         body.append("Unset SAFEKEYS_BLOCK_LITERAL_KEYS to run such cells with a warning.")
     else:
-        body.append(
-            "This cell is kept out of IPython's history; the key is masked in outputs. "
-            "SAFEKEYS_BLOCK_LITERAL_KEYS=1 refuses such cells."
-        )
+        body.append("This cell is kept out of IPython's history; the key is masked in outputs.")
+        body.append("(SAFEKEYS_BLOCK_LITERAL_KEYS=1 refuses such cells.)")
     return "\n".join(body)

@@ -257,7 +257,8 @@ class InputGuard:
             return None, args, kwargs
         _guard.mask_literals(found)
         refused = _guard.blocking()
-        print(_guard.message(found, refused), file=sys.stderr)
+        # Flushed now so the warning shows before anything the cell prints.
+        print(_guard.message(found, refused), file=sys.stderr, flush=True)
         if refused:
             return self.refusal(raw_cell, found), args, kwargs
         if args:
