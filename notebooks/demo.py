@@ -4,7 +4,8 @@
 
 It makes a throwaway project whose `.env` holds a fake OpenAI-style key,
 executes cells that try to show the key in the usual ways (print, repr, a
-traceback, base64, a slice, a shell command, HTML), and prints every output
+traceback, base64, a slice, a shell command, HTML) and one with a key pasted
+into its source (which the input guard reports), and prints every output
 the kernel sent. The run fails (exit 1) if any output holds the key or a
 12-character piece of it.
 """
