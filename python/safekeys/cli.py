@@ -521,6 +521,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("command", nargs=argparse.REMAINDER, metavar="-- CMD [ARGS...]")
     p.set_defaults(func=cmd_run)
+    from ._cli_vault import register as register_vault  # vault login|status, rotate
+
+    register_vault(command)
     return parser
 
 
