@@ -369,6 +369,14 @@ impl Vault {
                 VaultFailure::Unreachable,
                 format!("the Vault server at {at} is unreachable: its host name does not resolve"),
             ),
+            ureq::Error::Io(io) if tls_cause(&io).is_some() => Error::vault(
+                VaultFailure::Tls,
+                format!(
+                    "TLS with the Vault server at {at} failed: {} \
+                     (set VAULT_CACERT to the CA bundle that signed its certificate)",
+                    tls_cause(&io).map(ToString::to_string).unwrap_or_default()
+                ),
+            ),
             ureq::Error::Io(io) => match io.kind() {
                 std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => Error::vault(
                     VaultFailure::Timeout,
@@ -479,6 +487,19 @@ impl Vault {
             ),
         )
     }
+}
+
+/// The rustls error inside an I/O error, if that is what failed (ureq's TLS
+/// stream reports handshake failures as I/O errors).
+fn tls_cause(io: &std::io::Error) -> Option<&rustls::Error> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = io.get_ref().map(|e| e as _);
+    while let Some(err) = cause {
+        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        cause = err.source();
+    }
+    None
 }
 
 fn token_rejected(address: &Address, doing: &str) -> Error {
