@@ -82,9 +82,7 @@ class OpenBao:
         self.root_token = root_token
         self.log = log
         self.ca_cert = ca_cert
-        self.admin = hvac.Client(
-            url=address, token=root_token, verify=ca_cert or True, timeout=10
-        )
+        self.admin = hvac.Client(url=address, token=root_token, verify=ca_cert or True, timeout=10)
 
     @classmethod
     def start(cls, workdir: Path, *, tls: bool = False) -> OpenBao:
@@ -107,9 +105,7 @@ class OpenBao:
             if tls:
                 cert_dir.mkdir()
                 args += ["-dev-tls", f"-dev-tls-cert-dir={cert_dir}"]
-            env = {
-                k: v for k, v in os.environ.items() if not k.startswith(("VAULT_", "BAO_"))
-            }
+            env = {k: v for k, v in os.environ.items() if not k.startswith(("VAULT_", "BAO_"))}
             env["HOME"] = str(workdir)  # no token helper file in the real home
             with open(log, "wb") as out:
                 process = subprocess.Popen(

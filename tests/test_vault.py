@@ -17,9 +17,8 @@ import time
 import uuid
 
 import pytest
-from openbao_server import BaoMissing, OpenBao, bao_binary
-
 import safekeys
+from openbao_server import BaoMissing, OpenBao, bao_binary
 from safekeys import MissingKeyError, VaultError, _vault
 
 READER = 'path "secret/data/safekeys/*" { capabilities = ["read"] }'
@@ -135,6 +134,18 @@ def test_permission_denied_is_an_error_naming_the_path(team, monkeypatch):
     assert_clean(f"{err} {err!r}", token, value)
 
 
+def test_a_cached_value_is_not_served_to_another_token(team, monkeypatch):
+    name, value = key_name(), a_value()
+    team.put(f"safekeys/{name}", value)
+    monkeypatch.setenv("VAULT_TOKEN", team.token("reader"))
+    assert safekeys.getenv(name) == value
+    assert safekeys.getenv(name) == value  # from the cache
+    monkeypatch.setenv("VAULT_TOKEN", team.token("elsewhere"))
+    with pytest.raises(VaultError) as caught:
+        safekeys.getenv(name)
+    assert caught.value.reason == "permission-denied"
+
+
 def test_no_token_anywhere_is_explained_by_require(team):
     name = key_name()
     assert safekeys.getenv(name, "fallback") == "fallback"
@@ -243,9 +254,7 @@ def test_rotate_masks_a_previous_value_this_process_never_read(team, monkeypatch
     assert safekeys.scrub(f"{old} {new}") == f"[masked:{name}] [masked:{name}]"
 
 
-def test_a_value_deleted_on_the_server_stops_being_served_after_the_cache_ttl(
-    team, monkeypatch
-):
+def test_a_value_deleted_on_the_server_stops_being_served_after_the_cache_ttl(team, monkeypatch):
     ttl = 3.0
     monkeypatch.setenv("SAFEKEYS_VAULT_CACHE_TTL", str(ttl))
     name, value = key_name(), a_value()
@@ -290,7 +299,7 @@ def test_a_server_stopped_mid_session_gives_a_clear_error_without_hanging(
         own.stop()
     with caplog.at_level(logging.WARNING, logger="safekeys"):
         assert safekeys.getenv(name, "fallback") == "fallback"
-    assert f"unreachable" in caplog.text and own.address in caplog.text
+    assert "unreachable" in caplog.text and own.address in caplog.text
     with pytest.raises(MissingKeyError) as caught:
         safekeys.require(name)
     assert f"the Vault server at {own.address} is unreachable" in str(caught.value)

@@ -15,7 +15,7 @@ from ._errors import KeyringError, VaultError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Callable, Optional
+    from typing import Callable
 
     Command = Callable[[str, str, str], argparse.ArgumentParser]
 
@@ -103,7 +103,9 @@ def cmd_login(args: argparse.Namespace) -> int:
         if secret_id is None and not args.no_secret_id:
             secret_id = _read_secret(f"AppRole secret ID for role {role_id} (hidden): ") or None
             if secret_id is None:
-                raise Failure(USAGE, "no secret ID given (pass --no-secret-id if the role needs none)")
+                raise Failure(
+                    USAGE, "no secret ID given (pass --no-secret-id if the role needs none)"
+                )
         try:
             token, ttl, renewable, policies = vault.approle_login(role_id, secret_id, args.mount)
         except VaultError as err:
@@ -153,7 +155,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     rows = [
         ("Address", f"{vault.address} ({tls})"),
         ("Namespace", vault.namespace or "-"),
-        ("Keys", f"{vault.path}/<NAME>, KV v2, field \"value\""),
+        ("Keys", f'{vault.path}/<NAME>, KV v2, field "value"'),
     ]
     code = OK
     try:
@@ -161,7 +163,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         state = "sealed" if sealed else "unsealed"
         if not initialized:
             state = "not initialized"
-        rows.append(("Server", f"version {version or '?'}, {state}{', standby' if standby else ''}"))
+        rows.append(
+            ("Server", f"version {version or '?'}, {state}{', standby' if standby else ''}")
+        )
     except VaultError as err:
         rows.append(("Server", str(err)))
         code = UNAVAILABLE if err.unavailable else DENIED
@@ -253,7 +257,9 @@ def register(command: Command) -> None:
         "--mount", default="approle", help="where AppRole is mounted (default: approle)"
     )
     login.add_argument(
-        "--no-secret-id", action="store_true", help="the role needs no secret ID (bind_secret_id=false)"
+        "--no-secret-id",
+        action="store_true",
+        help="the role needs no secret ID (bind_secret_id=false)",
     )
     login.add_argument(
         "--token", action="store_true", help="store a token read from a hidden prompt or stdin"

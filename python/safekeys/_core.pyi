@@ -11,6 +11,10 @@ __all__ = [
     "MIN_SECRET_CHARS",
     "Keyring",
     "Masker",
+    "VAULT_DEFAULT_ADDRESS",
+    "VAULT_DEFAULT_PATH",
+    "VAULT_DEFAULT_TIMEOUT",
+    "Vault",
     "__version__",
     "find_upwards",
     "fingerprint",
@@ -115,7 +119,7 @@ class Vault:
         *,
         namespace: Optional[str] = None,
         path: Optional[str] = None,
-        ca_cert: Optional[Union[str, os.PathLike[str]]] = None,
+        ca_cert: Optional[_Path] = None,
         timeout: Optional[float] = None,
     ) -> Vault: ...
     @property

@@ -52,8 +52,8 @@ DEFAULT_CACHE_TTL = 30.0
 # dict or global assignment (atomic under the GIL); two threads racing at worst
 # both ask the server.
 _client: Optional[tuple[tuple[Optional[str], ...], _core.Vault]] = None
-# (address, namespace, path, token generation, name) -> (value or None, monotonic deadline)
-_cache: dict[tuple[object, ...], tuple[Optional[str], float]] = {}
+# (address, namespace, path, name) -> (value or None, monotonic deadline, token generation)
+_cache: dict[tuple[Optional[str], ...], tuple[Optional[str], float, int]] = {}
 
 
 class Token:
@@ -246,13 +246,12 @@ def read(name: str) -> Optional[str]:
         vault.secret_path(name)
     except VaultError:
         return None  # not a name the store can hold (e.g. "a/b")
-    token = _current_token()
-    key = (vault.address, vault.namespace, vault.path, token.generation, name)
     ttl = cache_ttl()
-    now = time.monotonic()
+    key = (vault.address, vault.namespace, vault.path, name)
     hit = _cache.get(key)
-    if hit is not None and ttl > 0 and hit[1] > now:
+    if hit is not None and ttl > 0 and hit[1] > time.monotonic() and _still_current(hit[2]):
         return hit[0]
+    token = _current_token()
     doing = f"fetching {name} from {vault.address}"
     _fresh(vault, token, doing)
     value = _explained(lambda: vault.read(token.value, name), token, doing)
@@ -261,10 +260,26 @@ def read(name: str) -> Optional[str]:
 
         _masking.consider(name, value, LABEL)
     if ttl > 0:
-        _cache[key] = (value, time.monotonic() + ttl)
+        _cache[key] = (value, time.monotonic() + ttl, token.generation)
     else:
         _cache.pop(key, None)
     return value
+
+
+def _still_current(generation: int) -> bool:
+    """Whether a cache entry read with token ``generation`` may be served.
+
+    Without asking the keyring (a D-Bus round trip): a token from the keyring
+    or the token file is looked up again when an entry expires, while a change
+    of ``$VAULT_TOKEN`` is seen at once.
+    """
+    token = _token
+    if token is None or token.generation != generation:
+        return False
+    from_env = os.environ.get(TOKEN_NAME, "").strip()
+    if from_env:
+        return from_env == token.value
+    return token.origin != f"${TOKEN_NAME}"
 
 
 def rotate(name: str, value: str) -> int:
@@ -296,7 +311,7 @@ def rotate(name: str, value: str) -> int:
     version = _explained(lambda: vault.write(token.value, name, value), token, doing)
     # Newest value wins at once in this process, whatever the cache held.
     _masking.consider(name, value, LABEL)
-    for key in [k for k in list(_cache) if k[4] == name]:
+    for key in [k for k in list(_cache) if k[3] == name]:
         _cache.pop(key, None)
     return version
 
@@ -313,8 +328,8 @@ class VaultSource(Source):
 
     label = LABEL
 
-    @property  # type: ignore[override]
-    def hint(self) -> str:
+    @property
+    def hint(self) -> str:  # type: ignore[override]
         path = os.environ.get("SAFEKEYS_VAULT_PATH") or _core.VAULT_DEFAULT_PATH
         path = path.strip("/").replace("{", "{{").replace("}", "}}")
         return (
