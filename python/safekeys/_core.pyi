@@ -9,11 +9,11 @@ _Path = Union[str, os.PathLike[str]]
 __version__: str
 __all__ = [
     "MIN_SECRET_CHARS",
-    "Keyring",
-    "Masker",
     "VAULT_DEFAULT_ADDRESS",
     "VAULT_DEFAULT_PATH",
     "VAULT_DEFAULT_TIMEOUT",
+    "Keyring",
+    "Masker",
     "Vault",
     "__version__",
     "find_upwards",
