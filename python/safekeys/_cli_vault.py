@@ -98,6 +98,13 @@ def cmd_login(args: argparse.Namespace) -> int:
     role_id = args.role_id or os.environ.get("VAULT_ROLE_ID", "").strip()
     if args.token and role_id:
         raise Failure(USAGE, "give either --token or an AppRole role ID, not both")
+    service = _keyring.service_name(getattr(args, "service", None))
+    try:
+        # Before logging in: a token made for a keyring that cannot hold it is wasted.
+        _keyring.handle().get(service, _vault.TOKEN_NAME)
+    except KeyringError as err:
+        if err.unavailable:
+            raise _keyring_failure(err, "log in: the token could not be stored") from None
     if role_id:
         secret_id = os.environ.get("VAULT_SECRET_ID", "").strip() or None
         if secret_id is None and not args.no_secret_id:
@@ -122,7 +129,6 @@ def cmd_login(args: argparse.Namespace) -> int:
         how = "token"
     if "root" in policies and not args.allow_root:
         raise Failure(DENIED, ROOT_REFUSAL)
-    service = _keyring.service_name(getattr(args, "service", None))
     try:
         _keyring.handle().set(service, _vault.TOKEN_NAME, token)
     except KeyringError as err:
