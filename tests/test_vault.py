@@ -146,6 +146,41 @@ def test_a_cached_value_is_not_served_to_another_token(team, monkeypatch):
     assert caught.value.reason == "permission-denied"
 
 
+def test_the_namespace_is_sent_and_keys_live_in_it(team, monkeypatch):
+    import hvac
+
+    namespace = f"team{uuid.uuid4().hex[:8]}"
+    team.admin.sys.create_namespace(namespace)
+    inside = hvac.Client(url=team.address, token=team.root_token, namespace=namespace)
+    inside.sys.enable_secrets_engine("kv", path="secret", options={"version": "2"})
+    name, value = key_name(), a_value()
+    deadline = time.monotonic() + 10
+    while True:  # the new mount may take a moment to accept writes
+        try:
+            inside.secrets.kv.v2.create_or_update_secret(
+                path=f"safekeys/{name}", secret={"value": value}, mount_point="secret"
+            )
+            break
+        except hvac.exceptions.VaultError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+    monkeypatch.setenv("VAULT_TOKEN", team.root_token)
+    assert safekeys.getenv(name) is None  # not in the root namespace
+    monkeypatch.setenv("VAULT_NAMESPACE", namespace)
+    assert safekeys.getenv(name) == value
+
+
+def test_safekeys_vault_0_keeps_the_team_store_out(team, monkeypatch):
+    name, value = key_name(), a_value()
+    team.put(f"safekeys/{name}", value)
+    monkeypatch.setenv("VAULT_TOKEN", team.token("reader"))
+    monkeypatch.setenv("SAFEKEYS_VAULT", "0")
+    assert safekeys.getenv(name) is None
+    monkeypatch.setenv("SAFEKEYS_VAULT", "1")
+    assert safekeys.getenv(name) == value
+
+
 def test_no_token_anywhere_is_explained_by_require(team):
     name = key_name()
     assert safekeys.getenv(name, "fallback") == "fallback"

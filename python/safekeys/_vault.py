@@ -1,7 +1,8 @@
 """The team store: keys kept in an OpenBao or HashiCorp Vault server (KV version 2).
 
 ``getenv`` asks it after the OS keyring, and only when it is configured:
-``VAULT_ADDR`` (or ``SAFEKEYS_VAULT_PATH``) is set. Layout: one KV v2 secret per
+``VAULT_ADDR`` (or ``SAFEKEYS_VAULT_PATH``) is set and ``SAFEKEYS_VAULT=0``
+does not turn it off. Layout: one KV v2 secret per
 key at ``<SAFEKEYS_VAULT_PATH>/<NAME>`` (default ``secret/safekeys``: mount
 ``secret``, prefix ``safekeys``), the value in the field ``value``::
 
@@ -87,9 +88,17 @@ class Token:
 _token: Optional[Token] = None
 
 
+_OFF = frozenset({"0", "false", "no", "off"})
+
+
 def configured() -> bool:
-    """Whether a team store is configured (``VAULT_ADDR`` or ``SAFEKEYS_VAULT_PATH``)."""
-    return bool(os.environ.get("VAULT_ADDR") or os.environ.get("SAFEKEYS_VAULT_PATH"))
+    """Whether ``getenv`` asks a team store: ``VAULT_ADDR`` or ``SAFEKEYS_VAULT_PATH``
+    is set, and ``SAFEKEYS_VAULT=0`` does not turn it off (for a shell whose
+    ``VAULT_ADDR`` is meant for other tools)."""
+    env = os.environ
+    if env.get("SAFEKEYS_VAULT", "").strip().lower() in _OFF:
+        return False
+    return bool(env.get("VAULT_ADDR") or env.get("SAFEKEYS_VAULT_PATH"))
 
 
 def _number(variable: str, default: Optional[float]) -> Optional[float]:
