@@ -365,3 +365,34 @@ fn login_debug_hides_the_token() {
     };
     assert!(!format!("{login:?}").contains(TOKEN));
 }
+
+#[test]
+fn a_tls_failure_is_reported_as_tls() {
+    // A plain-HTTP server behind an https:// address: the handshake fails.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let https = format!("https://{}", listener.local_addr().unwrap());
+    thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut hello = [0u8; 512];
+            let _ = std::io::Read::read(&mut stream, &mut hello);
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+            thread::sleep(Duration::from_millis(500));
+        }
+    });
+    let err = client(&https, DEFAULT_TIMEOUT)
+        .read(&token(), "K")
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Vault {
+                kind: VaultFailure::Tls,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err
+        .to_string()
+        .starts_with("TLS with the Vault server at https://127.0.0.1:"));
+}
