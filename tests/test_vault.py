@@ -468,7 +468,11 @@ def test_vault_login_refuses_a_root_token(team, ring, monkeypatch):
     done2 = cli("vault", "login", "--token", input=scoped, env=env)
     assert done2.returncode == 0, done2.stderr
     assert safekeys._keyring.lookup("VAULT_TOKEN") == scoped
-    assert_clean(done.stdout + done.stderr + done2.stdout + done2.stderr, team.root_token, scoped)
+    forced = cli("vault", "login", "--token", "--allow-root", input=team.root_token, env=env)
+    assert forced.returncode == 0, forced.stderr
+    assert safekeys._keyring.lookup("VAULT_TOKEN") == team.root_token
+    texts = done.stdout + done.stderr + done2.stdout + done2.stderr + forced.stdout + forced.stderr
+    assert_clean(texts, team.root_token, scoped)
 
 
 def test_a_bad_approle_secret_id_is_refused_without_echoing_it(team):

@@ -23,10 +23,10 @@ if TYPE_CHECKING:
 DENIED = 5
 
 VAULT_CODES = f"""\
-Exit codes besides those below: {DENIED} when the team store refused (permission
-denied for the path, an expired or revoked token, a root token not stored);
-2 for a refused address (plain HTTP to a non-loopback host) or bad settings;
-3 when the server cannot be reached in time, is sealed, or no token is found."""
+Exit codes: 0 success; 2 a refused address (plain HTTP to a non-loopback host),
+bad settings or usage; 3 the server or the OS keyring cannot be reached in time,
+the server is sealed, or no token is found; {DENIED} the team store refused:
+permission denied for the path, an expired or revoked token, a root token not stored."""
 
 SETTINGS = """\
 Settings: VAULT_ADDR (https://...; http:// only to localhost/127.0.0.1/[::1]),
