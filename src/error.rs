@@ -24,6 +24,10 @@ pub enum Error {
         kind: KeyringFailure,
         message: String,
     },
+    /// The team secret store (OpenBao / Vault) could not do what was asked.
+    /// `message` names the address, path and key where useful, never a
+    /// token or a value.
+    Vault { kind: VaultFailure, message: String },
 }
 
 /// Why an OS keyring operation failed.
@@ -72,7 +76,54 @@ impl KeyringFailure {
     }
 }
 
+/// Why a request to the team secret store failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VaultFailure {
+    /// A plain `http://` address that is not loopback: refused before any connection.
+    Insecure,
+    /// Bad configuration: an address, CA bundle, token or key name that cannot be used.
+    Config,
+    /// No connection: refused, unresolvable host, network down.
+    Unreachable,
+    /// The server did not answer within the timeout.
+    Timeout,
+    /// The TLS handshake failed (certificate not trusted, wrong host name, ...).
+    Tls,
+    /// The token is valid but its policies do not allow this path.
+    PermissionDenied,
+    /// The server rejected the token: expired, revoked or unknown.
+    TokenInvalid,
+    /// The server is sealed, in standby, or failed (5xx), or redirected elsewhere.
+    Server,
+    /// The server answered something that is not the Vault API's answer.
+    Protocol,
+}
+
+impl VaultFailure {
+    /// A stable name for scripts and for Python's `VaultError.reason`.
+    pub fn code(self) -> &'static str {
+        match self {
+            VaultFailure::Insecure => "insecure",
+            VaultFailure::Config => "config",
+            VaultFailure::Unreachable => "unreachable",
+            VaultFailure::Timeout => "timeout",
+            VaultFailure::Tls => "tls",
+            VaultFailure::PermissionDenied => "permission-denied",
+            VaultFailure::TokenInvalid => "token-invalid",
+            VaultFailure::Server => "server",
+            VaultFailure::Protocol => "protocol",
+        }
+    }
+}
+
 impl Error {
+    pub fn vault(kind: VaultFailure, message: impl Into<String>) -> Self {
+        Error::Vault {
+            kind,
+            message: message.into(),
+        }
+    }
+
     pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Self {
         Error::Io {
             path: path.into(),
@@ -112,6 +163,7 @@ impl fmt::Display for Error {
             ),
             Error::StartNotFound { .. } => f.write_str("Starting path not found"),
             Error::Keyring { message, .. } => f.write_str(message),
+            Error::Vault { message, .. } => f.write_str(message),
         }
     }
 }

@@ -1,5 +1,5 @@
 //! safekeys' core in pure Rust: python-dotenv-compatible `.env` handling
-//! the masking engine and the OS keyring.
+//! the masking engine, the OS keyring and the team store (OpenBao / Vault).
 //! Nothing here knows about Python; `python.rs` (feature `python`) is the
 //! one module that converts types and maps errors for the extension.
 
@@ -8,6 +8,7 @@ pub mod error;
 mod hash;
 pub mod mask;
 pub mod store;
+pub mod vault;
 
 #[cfg(feature = "python")]
 mod python;

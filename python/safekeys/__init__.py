@@ -3,8 +3,9 @@
 A drop-in, faster python-dotenv (``load_dotenv``, ``dotenv_values``,
 ``find_dotenv``, ``get_key``, ``set_key``, ``unset_key``) plus ``getenv`` and
 ``require``, which find a key without it being typed into a cell (the
-environment, ``.env``, the OS keyring or a hidden prompt), and
-``store_key``, ``delete_key``, ``list_keys`` for the OS keyring.
+environment, ``.env``, the OS keyring, a team store (OpenBao / Vault) or a
+hidden prompt), ``store_key``, ``delete_key``, ``list_keys`` for the OS
+keyring and ``rotate`` for the team store.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from ._errors import (
     KeyringError,
     LiteralKeyError,
     MissingKeyError,
+    VaultError,
 )
 from ._find import find_dotenv
 from ._resolve import getenv, require
+from ._vault import rotate  # importing _vault puts the team store in getenv's chain
 
 _MASKING = frozenset({"mask", "registered", "scrub", "unmask"})
 _KEYRING = frozenset({"StoredKey", "delete_key", "list_keys", "store_key"})
@@ -72,6 +75,7 @@ __all__ = [
     "LiteralKeyError",
     "MissingKeyError",
     "StoredKey",
+    "VaultError",
     "__version__",
     "delete_key",
     "dotenv_values",
@@ -85,6 +89,7 @@ __all__ = [
     "mask",
     "registered",
     "require",
+    "rotate",
     "scrub",
     "set_key",
     "store_key",

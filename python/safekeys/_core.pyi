@@ -9,8 +9,12 @@ _Path = Union[str, os.PathLike[str]]
 __version__: str
 __all__ = [
     "MIN_SECRET_CHARS",
+    "VAULT_DEFAULT_ADDRESS",
+    "VAULT_DEFAULT_PATH",
+    "VAULT_DEFAULT_TIMEOUT",
     "Keyring",
     "Masker",
+    "Vault",
     "__version__",
     "find_upwards",
     "fingerprint",
@@ -97,3 +101,43 @@ class Keyring:
     def set(self, service: str, name: str, value: str) -> None: ...
     def delete(self, service: str, name: str) -> int: ...
     def list(self, service: str) -> list[tuple[str, int, Optional[int], Optional[str], str]]: ...
+
+# -- The team store (OpenBao / Vault) ------------------------------------------------
+
+VAULT_DEFAULT_PATH: str
+VAULT_DEFAULT_ADDRESS: str
+VAULT_DEFAULT_TIMEOUT: float
+
+@final
+class Vault:
+    """A Vault / OpenBao KV v2 client; every call releases the GIL and is bounded by
+    ``timeout``. Raises ``safekeys.VaultError``; plain HTTP is refused unless loopback."""
+
+    def __new__(
+        cls,
+        address: Optional[str] = None,
+        *,
+        namespace: Optional[str] = None,
+        path: Optional[str] = None,
+        ca_cert: Optional[_Path] = None,
+        timeout: Optional[float] = None,
+    ) -> Vault: ...
+    @property
+    def address(self) -> str: ...
+    @property
+    def tls(self) -> bool: ...
+    @property
+    def namespace(self) -> Optional[str]: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def timeout(self) -> float: ...
+    def secret_path(self, name: str) -> str: ...
+    def read(self, token: str, name: str) -> Optional[str]: ...
+    def write(self, token: str, name: str, value: str) -> int: ...
+    def lookup_self(self, token: str) -> tuple[int, bool, list[str], str, Optional[str]]: ...
+    def renew_self(self, token: str, increment: Optional[int] = None) -> tuple[int, bool]: ...
+    def approle_login(
+        self, role_id: str, secret_id: Optional[str] = None, mount: str = "approle"
+    ) -> tuple[str, int, bool, list[str]]: ...
+    def health(self) -> tuple[bool, bool, bool, str]: ...

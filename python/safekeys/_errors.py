@@ -99,3 +99,33 @@ class KeyringError(OSError):
 class LiteralKeyError(RuntimeError):
     """The input guard refused a cell whose source holds a literal key
     (``SAFEKEYS_BLOCK_LITERAL_KEYS=1``). The message names lines and kinds only."""
+
+
+class VaultError(OSError):
+    """The team secret store (OpenBao / Vault) could not do what was asked.
+
+    ``reason`` says why: ``"insecure"`` (plain HTTP to a non-loopback address,
+    refused before connecting), ``"config"``, ``"no-token"``, ``"unreachable"``,
+    ``"timeout"``, ``"tls"``, ``"server"`` (sealed, standby, 5xx), ``"protocol"``,
+    ``"permission-denied"`` (the token's policies do not allow the path) and
+    ``"token-invalid"`` (expired or revoked). The message names the address,
+    path and key, never a token or a value.
+    """
+
+    UNAVAILABLE = frozenset({"unreachable", "timeout", "server", "no-token"})
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self._message = message
+
+    @property
+    def unavailable(self) -> bool:
+        """The server could not be asked right now (as opposed to refusing)."""
+        return self.reason in self.UNAVAILABLE
+
+    def __str__(self) -> str:
+        return self._message
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (self.reason, self._message))

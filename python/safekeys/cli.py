@@ -11,7 +11,7 @@ import os
 import sys
 
 from . import _core, _keyring
-from ._errors import KeyringError
+from ._errors import KeyringError, VaultError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -35,6 +35,8 @@ exit codes:
      locked, not answering)
   {CONFLICT}  the keyring holds duplicate items with different values for the key,
      or a value that is not text
+  5  the team store (OpenBao / Vault) refused: permission denied, an expired or
+     revoked token
 """
 
 DESCRIPTION = """\
@@ -158,7 +160,10 @@ def cmd_get(args: argparse.Namespace) -> int:
         if problems:
             per_key = all(p.per_key for p in problems)
             raise Failure(CONFLICT if per_key else UNAVAILABLE, f"{name} was not found")
-        raise Failure(NOT_FOUND, f"{name} is not set (looked in the environment, .env, keyring)")
+        from ._resolve import sources
+
+        looked = ", ".join(s.label for s in sources() if s.active())
+        raise Failure(NOT_FOUND, f"{name} is not set (looked in: {looked})")
     value, source = found
     if args.reveal:
         sys.stdout.write(value + "\n")
@@ -551,6 +556,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fix", action="store_true", help="fix what can be fixed safely")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_doctor)
+
+    from ._cli_vault import register as register_vault  # vault login|status, rotate
+
+    register_vault(command)
     return parser
 
 
@@ -573,6 +582,13 @@ def main(argv: Optional[list[str]] = None) -> int:
     except Failure as failure:
         _err(failure.message)
         return failure.code
+    except VaultError as err:
+        # The team store refused (permission denied, a dead token, an insecure address).
+        from ._cli_vault import _failure
+
+        refused = _failure(err, f"run {args.command_name}")
+        _err(refused.message)
+        return refused.code
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return 130

@@ -1,0 +1,398 @@
+//! The client against small loopback HTTP servers written here: what the
+//! Python tests cannot arrange with a real OpenBao (a server that never
+//! answers, a garbled reply). The real-server tests live in tests/test_vault.py.
+
+use super::*;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::sync::mpsc;
+use std::thread;
+use std::time::Instant;
+
+const TOKEN: &str = "s.TESTTOKENabcdefghijklmnop";
+
+fn token() -> SecretString {
+    SecretString::from(TOKEN.to_string())
+}
+
+fn client(address: &str, timeout: Duration) -> Vault {
+    Vault::new(&Config {
+        address: address.to_string(),
+        timeout,
+        ..Config::default()
+    })
+    .unwrap()
+}
+
+/// Serve one canned `(status, body)` per request, chosen by the request
+/// line; returns the address and the request lines received.
+fn serve(
+    answers: Vec<(&'static str, u16, &'static str)>,
+) -> (String, mpsc::Receiver<(String, Vec<String>)>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            reader.read_line(&mut request_line).unwrap();
+            let mut headers = Vec::new();
+            let mut length = 0usize;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                let line = line.trim_end().to_string();
+                if line.is_empty() {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap();
+                }
+                headers.push(line);
+            }
+            let mut body = vec![0; length];
+            std::io::Read::read_exact(&mut reader, &mut body).unwrap();
+            let (status, text) = answers
+                .iter()
+                .find(|(prefix, _, _)| request_line.contains(prefix))
+                .map(|(_, s, t)| (*s, *t))
+                .unwrap_or((404, "{\"errors\":[]}"));
+            let _ = tx.send((request_line.trim_end().to_string(), headers));
+            let reply = format!(
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{text}",
+                text.len()
+            );
+            stream.write_all(reply.as_bytes()).unwrap();
+        }
+    });
+    (address, rx)
+}
+
+#[test]
+fn addresses_https_anywhere_http_only_on_loopback() {
+    for ok in [
+        "https://vault.example.com",
+        "https://vault.example.com:8200/",
+        "http://127.0.0.1:8200",
+        "http://127.9.9.9",
+        "HTTP://LOCALHOST:8200",
+        "http://[::1]:8200",
+        "http://[::ffff:127.0.0.1]:1",
+        "https://[2001:db8::1]:8200/proxy/",
+    ] {
+        assert!(Address::parse(ok).is_ok(), "{ok}");
+    }
+    for refused in [
+        "http://vault.invalid:8200",
+        "http://10.0.0.1",
+        "http://[2001:db8::1]",
+        "http://localhost.evil.invalid",
+        "http://127.0.0.1.nip.invalid",
+    ] {
+        let err = Address::parse(refused).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("refusing to send a Vault token over plain HTTP"),
+            "{refused}: {err}"
+        );
+        assert!(matches!(
+            err,
+            Error::Vault {
+                kind: VaultFailure::Insecure,
+                ..
+            }
+        ));
+    }
+    for bad in [
+        "vault.example.com",
+        "ftp://x",
+        "https://",
+        "https://a:99999",
+        "https://a b",
+        "https://h/?q",
+    ] {
+        let err = Address::parse(bad).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Vault {
+                    kind: VaultFailure::Config,
+                    ..
+                }
+            ),
+            "{bad}: {err}"
+        );
+    }
+}
+
+#[test]
+fn credentials_in_the_address_are_refused_without_echoing_them() {
+    let err = Address::parse("https://admin:hunter2secret@vault.example.com").unwrap_err();
+    assert!(!err.to_string().contains("hunter2secret"), "{err}");
+}
+
+#[test]
+fn urls_keep_the_base_path() {
+    let a = Address::parse("https://[::1]:8200/proxy/").unwrap();
+    assert_eq!(
+        a.url("v1/sys/health"),
+        "https://[::1]:8200/proxy/v1/sys/health"
+    );
+    assert_eq!(a.to_string(), "https://[::1]:8200/proxy");
+}
+
+#[test]
+fn paths_and_names() {
+    let v = client("http://127.0.0.1:1", DEFAULT_TIMEOUT);
+    assert_eq!(v.path(), "secret/safekeys");
+    assert_eq!(
+        v.secret_path("OPENAI_API_KEY").unwrap(),
+        "secret/data/safekeys/OPENAI_API_KEY"
+    );
+    for bad in ["", "..", "a/b", "a b", "x?y"] {
+        assert!(v.secret_path(bad).is_err(), "{bad:?}");
+    }
+    let v = Vault::new(&Config {
+        address: "http://127.0.0.1:1".into(),
+        path: Some("/kv/".into()),
+        ..Config::default()
+    })
+    .unwrap();
+    assert_eq!(v.secret_path("K").unwrap(), "kv/data/K");
+    for bad in ["", "a/../b", "a b"] {
+        let err = Vault::new(&Config {
+            address: "http://127.0.0.1:1".into(),
+            path: Some(bad.into()),
+            ..Config::default()
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("SAFEKEYS_VAULT_PATH"), "{err}");
+    }
+}
+
+#[test]
+fn a_missing_ca_bundle_is_a_config_error() {
+    let err = Vault::new(&Config {
+        address: "https://127.0.0.1:1".into(),
+        ca_cert: Some("/nonexistent/ca.pem".into()),
+        ..Config::default()
+    })
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("VAULT_CACERT=/nonexistent/ca.pem"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_closed_port_is_unreachable() {
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let v = client(&format!("http://127.0.0.1:{port}"), DEFAULT_TIMEOUT);
+    let err = v.read(&token(), "K").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Vault {
+                kind: VaultFailure::Unreachable,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains(&format!("127.0.0.1:{port}")),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_server_that_never_answers_times_out() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    // Accept and hold the connection open, never answering.
+    let holder = thread::spawn(move || listener.accept().map(|(s, _)| s));
+    let v = client(&address, Duration::from_millis(400));
+    let started = Instant::now();
+    let err = v.read(&token(), "K").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Vault {
+                kind: VaultFailure::Timeout,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // Generous: the point is that it ends, not how fast.
+    assert!(started.elapsed() < Duration::from_secs(10));
+    drop(holder.join());
+}
+
+#[test]
+fn reads_the_value_field_and_sends_the_headers() {
+    let (address, seen) = serve(vec![(
+        "/v1/secret/data/safekeys/K ",
+        200,
+        r#"{"data":{"data":{"value":"the-value-123","other":"x"},"metadata":{"version":3}}}"#,
+    )]);
+    let v = Vault::new(&Config {
+        address,
+        namespace: Some("team/a".into()),
+        ..Config::default()
+    })
+    .unwrap();
+    let value = v.read(&token(), "K").unwrap().unwrap();
+    assert_eq!(value.expose_secret(), "the-value-123");
+    let (line, headers) = seen.recv().unwrap();
+    assert_eq!(line, "GET /v1/secret/data/safekeys/K HTTP/1.1");
+    assert!(headers.iter().any(
+        |h| h == &format!("x-vault-token: {TOKEN}") || h == &format!("X-Vault-Token: {TOKEN}")
+    ));
+    assert!(headers
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case("x-vault-namespace: team/a")));
+}
+
+#[test]
+fn missing_secret_or_field_is_none_and_a_non_string_is_an_error() {
+    let (address, _seen) = serve(vec![
+        (
+            "/safekeys/NOFIELD ",
+            200,
+            r#"{"data":{"data":{"other":"x"}}}"#,
+        ),
+        (
+            "/safekeys/NUMBER ",
+            200,
+            r#"{"data":{"data":{"value":123456789}}}"#,
+        ),
+    ]);
+    let v = client(&address, DEFAULT_TIMEOUT);
+    assert!(v.read(&token(), "MISSING").unwrap().is_none());
+    assert!(v.read(&token(), "NOFIELD").unwrap().is_none());
+    let err = v.read(&token(), "NUMBER").unwrap_err();
+    assert!(err.to_string().contains("is not a string"), "{err}");
+    assert!(!err.to_string().contains("123456789"), "{err}");
+}
+
+#[test]
+fn a_403_is_told_apart_by_looking_up_the_token() {
+    let denied = r#"{"errors":["1 error occurred:\n\t* permission denied\n\n"]}"#;
+    let lookup = r#"{"data":{"id":"s.TESTTOKENabcdefghijklmnop","ttl":60,"renewable":true,"policies":["default","reader"]}}"#;
+    let (address, _seen) = serve(vec![
+        ("/safekeys/K ", 403, denied),
+        ("lookup-self", 200, lookup),
+    ]);
+    let err = client(&address, DEFAULT_TIMEOUT)
+        .read(&token(), "K")
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with("permission denied for path secret/data/safekeys/K (reading K)"),
+        "{text}"
+    );
+    assert!(text.contains("default, reader"), "{text}");
+    assert!(!text.contains(TOKEN) && !format!("{err:?}").contains(TOKEN));
+
+    let (address, _seen) = serve(vec![
+        ("/safekeys/K ", 403, denied),
+        ("lookup-self", 403, r#"{"errors":["permission denied"]}"#),
+    ]);
+    let err = client(&address, DEFAULT_TIMEOUT)
+        .read(&token(), "K")
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Vault {
+                kind: VaultFailure::TokenInvalid,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("while reading K"), "{err}");
+}
+
+#[test]
+fn a_garbled_reply_is_a_protocol_error_that_quotes_nothing() {
+    let (address, _seen) = serve(vec![(
+        "lookup-self",
+        200,
+        r#"{"data":"s.LEAKED-IF-QUOTED"}"#,
+    )]);
+    let err = client(&address, DEFAULT_TIMEOUT)
+        .lookup_self(&token())
+        .unwrap_err();
+    assert!(!err.to_string().contains("LEAKED"), "{err}");
+}
+
+#[test]
+fn redirects_are_not_followed() {
+    let (address, seen) = serve(vec![("/safekeys/K ", 307, "")]);
+    let err = client(&address, DEFAULT_TIMEOUT)
+        .read(&token(), "K")
+        .unwrap_err();
+    assert!(err.to_string().contains("redirected"), "{err}");
+    assert_eq!(seen.try_iter().count(), 1);
+}
+
+#[test]
+fn a_token_that_cannot_be_a_header_is_refused_without_echoing_it() {
+    let v = client("http://127.0.0.1:1", DEFAULT_TIMEOUT);
+    let err = v
+        .read(
+            &SecretString::from("bad token\nsecretpart".to_string()),
+            "K",
+        )
+        .unwrap_err();
+    assert!(!err.to_string().contains("secretpart"), "{err}");
+}
+
+#[test]
+fn login_debug_hides_the_token() {
+    let login = Login {
+        token: token(),
+        ttl: 1,
+        renewable: false,
+        policies: vec![],
+    };
+    assert!(!format!("{login:?}").contains(TOKEN));
+}
+
+#[test]
+fn a_tls_failure_is_reported_as_tls() {
+    // A plain-HTTP server behind an https:// address: the handshake fails.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let https = format!("https://{}", listener.local_addr().unwrap());
+    thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut hello = [0u8; 512];
+            let _ = std::io::Read::read(&mut stream, &mut hello);
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+            thread::sleep(Duration::from_millis(500));
+        }
+    });
+    let err = client(&https, DEFAULT_TIMEOUT)
+        .read(&token(), "K")
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Vault {
+                kind: VaultFailure::Tls,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err
+        .to_string()
+        .starts_with("TLS with the Vault server at https://127.0.0.1:"));
+}
