@@ -134,6 +134,20 @@ def test_permission_denied_is_an_error_naming_the_path(team, monkeypatch):
     assert_clean(f"{err} {err!r}", token, value)
 
 
+def test_safekeys_get_reports_a_denial_without_a_traceback(team, monkeypatch):
+    name, value = key_name(), a_value()
+    team.put(f"safekeys/{name}", value)
+    token = team.token("elsewhere")
+    done = cli("get", name, env={**os.environ, "VAULT_TOKEN": token})
+    assert done.returncode == 5, done.stderr
+    assert done.stderr.startswith("safekeys: cannot run get: permission denied for path")
+    assert "Traceback" not in done.stderr
+    assert_clean(done.stdout + done.stderr, token, value)
+    missing = cli("get", key_name(), env={**os.environ, "VAULT_TOKEN": team.token("reader")})
+    assert missing.returncode == 1
+    assert "looked in: environment, .env, team store" in missing.stderr
+
+
 def test_a_cached_value_is_not_served_to_another_token(team, monkeypatch):
     name, value = key_name(), a_value()
     team.put(f"safekeys/{name}", value)
