@@ -970,6 +970,114 @@ def generate(outdir: Path, size_mb: float = 3.0, seed: int = 1, git_init: bool =
     return manifest
 
 
+@dataclass
+class Hit:
+    """One finding of any tool, reduced to where it is (paths relative to the corpus)."""
+
+    file: str
+    file_line: Optional[int] = None
+    line: Optional[int] = None
+    cell: Optional[int] = None
+    part: Optional[str] = None
+    output: Optional[int] = None
+    kind: Optional[str] = None
+    name: Optional[str] = None
+
+
+def _field(obj: Any, key: str) -> Any:
+    return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
+
+
+def safekeys_hit(finding: Any, root: Path) -> Hit:
+    """A ``safekeys scan`` finding (JSON dict or Python object) as a ``Hit``."""
+    path = Path(str(_field(finding, "path")))
+    if path.is_absolute():
+        path = path.resolve().relative_to(Path(root).resolve())
+    nb = _field(finding, "notebook") or {}
+    return Hit(
+        file=path.as_posix(),
+        file_line=_field(finding, "file_line"),
+        line=_field(finding, "line"),
+        cell=_field(nb, "cell"),
+        part=_field(nb, "part"),
+        output=_field(nb, "output"),
+        kind=_field(finding, "kind"),
+        name=_field(finding, "name"),
+    )
+
+
+def covers(plant: dict, hit: Hit) -> bool:
+    """Whether ``hit`` reports ``plant`` at its place.
+
+    A tool that knows notebooks must name the same cell, part and output; every tool
+    must point at the plant's line of the file (a PEM block: any of its lines).
+    """
+    if hit.file != plant["file"]:
+        return False
+    if hit.part is not None and plant["file"].endswith(".ipynb"):
+        if hit.cell != plant["cell"] or hit.part != plant["part"]:
+            return False
+        if plant["output_index"] is not None and hit.output != plant["output_index"]:
+            return False
+    lines = range(plant["file_line"], plant["file_line"] + plant["span"])
+    return hit.file_line in lines if hit.file_line is not None else hit.line in lines
+
+
+@dataclass
+class Score:
+    """Recall on the plants and what else was reported."""
+
+    found: list[dict]
+    missed: list[dict]
+    false: list[Hit]
+    on_decoys: list[Hit]
+    in_ignored: list[Hit]
+
+    def line(self, name: str) -> str:
+        n = len(self.found) + len(self.missed)
+        return (
+            f"{name}: {len(self.found)}/{n} planted keys found, {len(self.false)} other "
+            f"findings ({len(self.on_decoys)} on decoys, {len(self.in_ignored)} in ignored files)"
+        )
+
+
+def evaluate(manifest: dict, hits: list[Hit]) -> Score:
+    """Match ``hits`` against the manifest's plants, decoys and ignored files."""
+    by_file: dict[str, list[Hit]] = {}
+    for h in hits:
+        by_file.setdefault(h.file, []).append(h)
+    found, missed = [], []
+    used: set[int] = set()
+    for p in manifest["plants"]:
+        mine = [h for h in by_file.get(p["file"], []) if covers(p, h)]
+        used.update(id(h) for h in mine)
+        (found if mine else missed).append(p)
+    false = [h for h in hits if id(h) not in used]
+    # A decoy cell repeats its text on the next line (``run_id = ...``).
+    decoy_at = {(d["file"], d["file_line"] + k) for d in manifest["decoys"] for k in (0, 1)}
+    ignored = {e["file"] for e in manifest["ignored"]}
+    return Score(
+        found,
+        missed,
+        false,
+        [h for h in false if (h.file, h.file_line or h.line) in decoy_at],
+        [h for h in false if h.file in ignored],
+    )
+
+
+def pieces(value: str) -> list[str]:
+    """Pieces of a planted value whose presence in a tool's output means it leaked:
+    the value (a PEM: each base64 line), its JSON-escaped form, its middle 12 characters.
+    """
+    lines = [ln for ln in value.split("\n") if ln and not ln.startswith("-----")]
+    out = set(lines) | {_json_inner(ln) for ln in lines}
+    for ln in lines:
+        if len(ln) >= 24:
+            mid = len(ln) // 2
+            out.add(ln[mid - 6 : mid + 6])
+    return sorted(out)
+
+
 def load(outdir: Path) -> dict:
     """The manifest of a corpus generated earlier into ``outdir``."""
     return json.loads((Path(outdir) / MANIFEST).read_text())
