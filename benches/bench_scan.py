@@ -38,7 +38,7 @@ from typing import Any, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-import corpus  # noqa: E402
+import corpus
 
 
 def _corpus(outdir: Path, size_mb: float, seed: int) -> dict:
