@@ -312,11 +312,11 @@ def _line_of(text: str, needle: str) -> int:
     return text.count("\n", 0, at) + 1
 
 
-def _locate(text: str, needle: str, json_text: bool) -> int:
-    """1-based file line of ``needle`` (JSON-escaped first when the file is JSON)."""
-    at = text.find(_json_inner(needle)) if json_text else -1
+def _locate(text: str, needle: str, json_text: bool, start: int = 0) -> int:
+    """1-based file line of ``needle`` at or after ``start`` (JSON-escaped first)."""
+    at = text.find(_json_inner(needle), start) if json_text else -1
     if at < 0:
-        at = text.find(needle)
+        at = text.find(needle, start)
     if at < 0:
         raise AssertionError("planted text missing from its file")
     begin = text.rfind("-----BEGIN", 0, at)
@@ -741,10 +741,10 @@ class _Gen:
             size += sum(len(json.dumps(c)) for c in nb.cells[before:])
         text = nb.text()
         for e in nb.entries:
-            e.file_line = _locate(text, e.needle, True)
+            e.file_line = _locate(text, e.needle, True, _start_of(text, nb, e))
             self.plants.append(e)
         for e in nb.decoys:
-            e.file_line = _locate(text, e.needle, True)
+            e.file_line = _locate(text, e.needle, True, _start_of(text, nb, e))
             self.decoy_entries.append(e)
         self.write(rel, text.encode())
 
@@ -785,6 +785,9 @@ class _Gen:
             ext
         ]
         lines = [comment + self.lorem_par()[:90] for _ in range(r.randint(20, 120))]
+        # Who owns each line, so that equal lines (the same value planted twice) get
+        # their own line numbers.
+        owners: list[Optional[Entry]] = [None] * len(lines)
         entries: list[Entry] = []
         for what, form, _place in plants:
             value, ctx = self.value_for(what, form)
@@ -818,26 +821,34 @@ class _Gen:
                     t = f"{var}=" + (_dotenv_quote(t) if quote else t)
                 elif ext in (".md", ".txt"):
                     t = f"{var}: {t}"
+                e = Entry(rel, kind, val, form, span=val.count("\n") + 1, needle=_needle(val))
                 lines.insert(at + off, t)
-                entries.append(
-                    Entry(rel, kind, val, form, span=val.count("\n") + 1, needle=_needle(val))
-                )
+                owners.insert(at + off, e)
+                entries.append(e)
         decoys: list[Entry] = []
         for _ in range(r.randint(1, 4)):
             kind, text = r.choice(self.decoys)
-            lines.insert(r.randint(0, len(lines)), f"{comment}ref {text}")
-            decoys.append(Entry(rel, kind, text, needle=text))
+            e = Entry(rel, kind, text, needle=text)
+            at = r.randint(0, len(lines))
+            lines.insert(at, f"{comment}ref {text}")
+            owners.insert(at, e)
+            decoys.append(e)
         if ext == ".json":
             obj = {"name": f"service-{i}", "retries": 3, "notes": lines}
             body = json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
         else:
             body = "\n".join(lines) + "\n"
-        for e in entries:
-            e.line = e.file_line = _locate(body, e.needle, True)
-            self.plants.append(e)
-        for e in decoys:
-            e.line = e.file_line = _locate(body, e.needle, True)
-            self.decoy_entries.append(e)
+        # JSON: "{", "name", "retries", "notes": [ then one line per item.
+        line = 5 if ext == ".json" else 1
+        for text, owner in zip(lines, owners):
+            if owner is not None:
+                owner.line = owner.file_line = line
+            line += 1 if ext == ".json" else text.count("\n") + 1
+        for e in entries + decoys:
+            at = _locate(body, e.needle, True)  # the planted text is in the file
+            assert e.file_line is not None and at <= e.file_line
+        self.plants += entries
+        self.decoy_entries += decoys
         self.write(rel, body.encode())
 
     def fixed_files(self) -> None:
@@ -924,6 +935,21 @@ class _Gen:
                 take.append(p)
                 self.nb_queue.remove(p)
             self.notebook(i, take)
+
+
+def _start_of(text: str, nb: _Notebook, e: Entry) -> int:
+    """Where the part holding ``e`` starts in the notebook's JSON text.
+
+    The same value can sit in several cells; searching from the right cell's part
+    (keys are sorted: attachments, ..., id, metadata, outputs, source) finds the
+    right line.
+    """
+    if e.cell is None:
+        return text.rfind('\n "metadata": {')
+    at_id = text.find(f'"id": "{nb.cells[e.cell]["id"]}"')
+    cell_start = text.rfind("\n  {\n", 0, at_id)
+    key = {"source": '"source": [', "output": '"outputs": [', "metadata": '"metadata": {'}
+    return text.find(key[e.part], at_id) if e.part in key else cell_start
 
 
 def _json_inner(s: str) -> str:
