@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-from . import _core, _keyring
+from . import _cli_scan, _core, _keyring
 from ._errors import KeyringError
 
 TYPE_CHECKING = False
@@ -521,6 +521,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("command", nargs=argparse.REMAINDER, metavar="-- CMD [ARGS...]")
     p.set_defaults(func=cmd_run)
+    _cli_scan.register(command)
     return parser
 
 
