@@ -1019,7 +1019,8 @@ def safekeys_hit(finding: Any, root: Path) -> Hit:
     path = Path(str(_field(finding, "path")))
     if path.is_absolute():
         path = path.resolve().relative_to(Path(root).resolve())
-    nb = _field(finding, "notebook") or {}
+    # JSON nests the notebook place; ``safekeys.Finding`` has it flat.
+    nb = _field(finding, "notebook") or finding
     return Hit(
         file=path.as_posix(),
         file_line=_field(finding, "file_line"),
@@ -1091,10 +1092,13 @@ def evaluate(manifest: dict, hits: list[Hit]) -> Score:
     )
 
 
-def pieces(value: str) -> list[str]:
+def pieces(value: str, kind: str = "") -> list[str]:
     """Pieces of a planted value whose presence in a tool's output means it leaked:
-    the value (a PEM: each base64 line), its JSON-escaped form, its middle 12 characters.
+    the value (a PEM: each base64 line; a URL: its password), its JSON-escaped form,
+    its middle 12 characters.
     """
+    if kind == "url-password":
+        value = urllib.parse.urlsplit(value).password or value
     lines = [ln for ln in value.split("\n") if ln and not ln.startswith("-----")]
     out = set(lines) | {_json_inner(ln) for ln in lines}
     for ln in lines:
