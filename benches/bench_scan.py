@@ -29,6 +29,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -47,6 +48,7 @@ def _corpus(outdir: Path, size_mb: float, seed: int) -> dict:
         m = corpus.load(outdir)
         if (
             m.get("format") == corpus.FORMAT_VERSION
+            and m.get("generator") == corpus.generator_id()
             and m["size_mb"] == size_mb
             and m["seed"] == seed
             and (outdir / corpus.CORPUS_DIR).is_dir()
@@ -65,8 +67,25 @@ def _corpus(outdir: Path, size_mb: float, seed: int) -> dict:
 def _run(cmd: list[str], cwd: Path, timeout: float) -> tuple[float, subprocess.CompletedProcess]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-    return time.perf_counter() - t0, proc
+    # Own process group: detect-secrets forks workers, which must go with it on a
+    # timeout or Ctrl-C.
+    child = subprocess.Popen(
+        cmd,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, err = child.communicate(timeout=timeout)
+    except BaseException:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+        raise
+    secs = time.perf_counter() - t0
+    return secs, subprocess.CompletedProcess(cmd, child.returncode, out, err)
 
 
 def _safekeys_hits(stdout: str, root: Path) -> list[corpus.Hit]:

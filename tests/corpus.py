@@ -979,6 +979,7 @@ def generate(outdir: Path, size_mb: float = 3.0, seed: int = 1, git_init: bool =
 
     manifest = {
         "format": FORMAT_VERSION,
+        "generator": generator_id(),
         "seed": seed,
         "size_mb": size_mb,
         "bytes": g.written,
@@ -1106,6 +1107,13 @@ def pieces(value: str, kind: str = "") -> list[str]:
             mid = len(ln) // 2
             out.add(ln[mid - 6 : mid + 6])
     return sorted(out)
+
+
+def generator_id() -> str:
+    """A hash of this file: a corpus made by other code is not reused."""
+    import hashlib
+
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
 def load(outdir: Path) -> dict:
