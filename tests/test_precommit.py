@@ -15,6 +15,7 @@ import random
 import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -23,15 +24,20 @@ from corpus import KINDS
 ROOT = Path(__file__).resolve().parent.parent
 HOOK = ROOT / "hooks" / "pre-commit"
 MANIFEST = ROOT / ".pre-commit-hooks.yaml"
-BIN = Path(sys.executable).parent
+# Where pip put the `safekeys` script for this interpreter (the venv's bin, or e.g.
+# /usr/local/bin for a system install).
+BIN = Path(sysconfig.get_path("scripts"))
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PYTEST_", "PRE_COMMIT"))
     }
+    path = f"{BIN}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    if not shutil.which("safekeys", path=path):
+        pytest.fail(f"no `safekeys` script in {BIN} or on PATH: install the package first")
     env.update(
-        PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+        PATH=path,
         HOME=str(tmp_path / "home"),
         GIT_CONFIG_NOSYSTEM="1",
         PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"),
@@ -141,9 +147,15 @@ def test_plain_git_hook_refuses_a_key_and_passes_clean_commits(tmp_path: Path, k
 
 
 def test_plain_git_hook_refuses_when_safekeys_is_missing(tmp_path: Path) -> None:
-    env = _env(tmp_path, PATH="/usr/bin:/bin")
-    if shutil.which("safekeys", path=env["PATH"]):
-        pytest.fail("a safekeys on /usr/bin or /bin would hide the missing-tool case")
+    # A PATH with only what the hook needs besides safekeys.
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    for tool in ("git", "xargs"):
+        found = shutil.which(tool)
+        assert found, tool
+        (tools / tool).symlink_to(found)
+    env = _env(tmp_path)
+    env["PATH"] = str(tools)
     repo = _repo(tmp_path, env)
     shutil.copyfile(HOOK, repo / ".git" / "hooks" / "pre-commit")
     (repo / ".git" / "hooks" / "pre-commit").chmod(0o755)
@@ -156,7 +168,7 @@ def test_plain_git_hook_refuses_when_safekeys_is_missing(tmp_path: Path) -> None
 
 def _pre_commit(repo: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(BIN / "pre-commit"), *args],
+        [sys.executable, "-m", "pre_commit", *args],
         cwd=repo,
         env=env,
         capture_output=True,
