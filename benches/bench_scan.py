@@ -143,15 +143,18 @@ def measure(
         "on_decoys": len(score.on_decoys),
         "in_ignored": len(score.in_ignored),
         "missed_kinds": sorted({p["kind"] + "/" + p["form"] for p in score.missed}),
-        "decoy_kinds": sorted(
-            {
-                d["kind"]
-                for h in score.on_decoys
-                for d in manifest["decoys"]
-                if d["file"] == h.file and h.file_line in (d["file_line"], d["file_line"] + 1)
-            }
-        ),
+        "decoy_kinds": _decoy_kinds(manifest, score.on_decoys),
     }
+
+
+def _decoy_kinds(manifest: dict, hits: list[corpus.Hit]) -> list[str]:
+    """The kinds of decoy the hits sit on: the decoy on the hit's line, else the line above."""
+    at: dict[tuple[str, int], str] = {}
+    for d in manifest["decoys"]:
+        at.setdefault((d["file"], d["file_line"] + 1), d["kind"])
+    for d in manifest["decoys"]:
+        at[(d["file"], d["file_line"])] = d["kind"]
+    return sorted({at[(h.file, h.file_line)] for h in hits if (h.file, h.file_line) in at})
 
 
 def table(rows: list[dict[str, Any]], mb: float) -> str:
@@ -202,7 +205,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     rows = [measure(n, cmd, root, manifest, r, a.timeout) for n, cmd, r in tools]
     speedup = rows[1]["best"] / rows[0]["best"]
     versions = {
-        "safekeys": _version([sk, "--version"]),
+        "safekeys": _version([sk, "--version"]).removeprefix("safekeys "),
         "detect-secrets": _version([ds, "--version"]),
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
