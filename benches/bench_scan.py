@@ -165,7 +165,7 @@ def table(rows: list[dict[str, Any]], mb: float) -> str:
     out = [head, "|" + "---|" * 8]
     for r in rows:
         out.append(
-            f"| {r['tool']} | {r['best']:.2f} s | {mb / r['best']:.0f} | {r['findings']} "
+            f"| {r['tool']} | {r['best']:.2f} s | {mb / r['best']:.3g} | {r['findings']} "
             f"| {r['found']}/{r['planted']} | {r['wellknown_found']}/{r['wellknown']} "
             f"| {r['known_found']}/{r['known']} "
             f"| {r['other']} ({r['on_decoys']} / {r['in_ignored']}) |"
