@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any, Optional
 
@@ -144,6 +145,7 @@ def measure(
         "in_ignored": len(score.in_ignored),
         "missed_kinds": sorted({p["kind"] + "/" + p["form"] for p in score.missed}),
         "decoy_kinds": _decoy_kinds(manifest, score.on_decoys),
+        "other_kinds": Counter(h.kind for h in score.false).most_common(),
     }
 
 
@@ -231,6 +233,9 @@ def main(argv: Optional[list[str]] = None) -> int:
             text += f"\n{r['tool']} missed: {', '.join(r['missed_kinds'])}"
         if r["decoy_kinds"]:
             text += f"\n{r['tool']} reported decoys: {', '.join(r['decoy_kinds'])}"
+        if r["other_kinds"]:
+            kinds = ", ".join(f"{k} {n}" for k, n in r["other_kinds"])
+            text += f"\n{r['tool']} other findings by kind: {kinds}"
     print()
     print(text)
     if a.markdown:
