@@ -143,7 +143,7 @@ def measure(
         "other": len(score.false),
         "on_decoys": len(score.on_decoys),
         "in_ignored": len(score.in_ignored),
-        "missed_kinds": sorted({p["kind"] + "/" + p["form"] for p in score.missed}),
+        "missed_kinds": sorted({p["kind"].split(":")[0] + "/" + p["form"] for p in score.missed}),
         "decoy_kinds": _decoy_kinds(manifest, score.on_decoys),
         "other_kinds": Counter(h.kind for h in score.false).most_common(),
     }
