@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import corpus
 import pytest
@@ -162,3 +163,70 @@ def test_python_api_reports_the_same(generated: tuple[Path, dict]) -> None:
     hits = [corpus.safekeys_hit(f, root) for f in findings]
     _check(manifest, hits)
     _check_names(manifest, hits)
+
+
+def _output_plants(manifest: dict) -> dict[str, list[dict]]:
+    by_file: dict[str, list[dict]] = {}
+    for p in manifest["plants"]:
+        if p["file"].endswith(".ipynb") and p["part"] == "output":
+            by_file.setdefault(p["file"], []).append(p)
+    return by_file
+
+
+def _output_text(output: dict, mime: Optional[str]) -> str:
+    if output["output_type"] == "stream":
+        return "".join(output["text"])
+    if output["output_type"] == "error":
+        return "\n".join(output["traceback"])
+    data = output["data"][mime]
+    return "".join(data) if isinstance(data, list) else data
+
+
+def test_fix_masks_output_plants_and_changes_nothing_else(
+    generated: tuple[Path, dict], tmp_path: Path
+) -> None:
+    src, manifest = generated
+    root = tmp_path / "fixed"
+    shutil.copytree(src, root, symlinks=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "safekeys", "scan", "--fix", "--no-keyring", "--format", "json"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert out.returncode == 1, out.stderr[-2000:]
+    fixed_files = {
+        corpus.safekeys_hit(f, root).file for f in json.loads(out.stdout)["findings"] if f["fixed"]
+    }
+    outputs = _output_plants(manifest)
+    problems: list[str] = []
+    for path in sorted(p for p in src.rglob("*") if p.is_file() and ".git" not in p.parts):
+        rel = path.relative_to(src).as_posix()
+        before, after = path.read_bytes(), (root / rel).read_bytes()
+        if rel not in outputs:
+            if before != after:
+                problems.append(f"{rel}: changed but holds no key in an output")
+            continue
+        old, new = json.loads(before), json.loads(after)
+        if new["metadata"] != old["metadata"] or len(new["cells"]) != len(old["cells"]):
+            problems.append(f"{rel}: notebook metadata or cell count changed")
+        for i, (a, b) in enumerate(zip(old["cells"], new["cells"])):
+            if {k: v for k, v in a.items() if k != "outputs"} != {
+                k: v for k, v in b.items() if k != "outputs"
+            }:
+                problems.append(f"{rel}: cell {i} changed outside its outputs")
+        planted = {(p["cell"], p["output_index"]) for p in outputs[rel]}
+        for i, (a, b) in enumerate(zip(old["cells"], new["cells"])):
+            for j, (x, y) in enumerate(zip(a.get("outputs", []), b.get("outputs", []))):
+                if (i, j) not in planted and x != y:
+                    problems.append(f"{rel}: cell {i} output {j} changed but holds no key")
+        for p in outputs[rel]:
+            cell = new["cells"][p["cell"]]["outputs"][p["output_index"]]
+            needle = corpus.pieces(p["value"], p["kind"])[0]
+            if needle in _output_text(cell, p["mime"]):
+                problems.append(f"{rel}: cell {p['cell']} output still holds a {p['kind']}")
+        if rel not in fixed_files:
+            problems.append(f"{rel}: not reported as fixed")
+    if problems:
+        pytest.fail(f"{len(problems)} problems after --fix:\n" + "\n".join(problems[:30]))
