@@ -18,7 +18,7 @@ places, of them how many sit on decoys and how many in files ``.gitignore`` excl
 Usage::
 
     nice -n 10 python benches/bench_scan.py                     # 200 MB, seed 1
-    python benches/bench_scan.py --size-mb 20 --ds-repeats 1    # quick look
+    python benches/bench_scan.py --quick                        # CI smoke run (5 MB)
     python benches/bench_scan.py --dir /tmp/corpus --markdown out.md
 """
 
@@ -185,7 +185,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     p.add_argument("--timeout", type=float, default=7200, help="per run, seconds")
     p.add_argument("--markdown", type=Path, help="also write the table and setup here")
     p.add_argument("--json", type=Path, help="write all figures as JSON here")
+    p.add_argument("--quick", action="store_true", help="CI smoke run: 5 MB, one run each")
     a = p.parse_args(argv)
+    if a.quick:
+        a.size_mb, a.repeats, a.ds_repeats = 5.0, 1, 1
 
     outdir = a.dir or Path(tempfile.gettempdir()) / f"safekeys-scan-corpus-{a.size_mb:g}-{a.seed}"
     manifest = _corpus(outdir, a.size_mb, a.seed)
