@@ -38,9 +38,8 @@ def rand(n: int, alphabet: str = ALNUM) -> str:
     while True:
         s = "".join(RNG.choice(alphabet) for _ in range(n))
         # Random keys mix character classes; make sure ours do too.
-        if any(c.isdigit() for c in s) and any(c.isupper() for c in s) and any(
-            c.islower() for c in s
-        ):
+        classes = [str.isdigit, str.isupper, str.islower]
+        if all(any(f(c) for c in s) for f in classes if any(f(c) for c in alphabet)):
             return s
 
 
