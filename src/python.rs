@@ -556,12 +556,21 @@ type FindingRow = (
 
 type NoteRow = (std::ffi::OsString, &'static str, String);
 
+/// `(kind, name, line, column, end_line, end_column)`.
+type SourceHitRow = (&'static str, Option<String>, usize, usize, usize, usize);
+
 /// The secrets `masker` holds, copied out so its lock is not held while scanning.
 fn registered_secrets(masker: Option<&Masker>) -> Vec<crate::scan::Known> {
     masker.map_or_else(Vec::new, |m| {
         lock(&m.registry)
             .secrets()
-            .map(|(n, v, s)| (n.to_string(), zeroize::Zeroizing::new(v.to_string()), s.to_string()))
+            .map(|(n, v, s)| {
+                (
+                    n.to_string(),
+                    zeroize::Zeroizing::new(v.to_string()),
+                    s.to_string(),
+                )
+            })
             .collect()
     })
 }
@@ -638,7 +647,7 @@ fn scan_paths(
 fn find_in_source(
     text: &str,
     masker: Option<PyRef<'_, Masker>>,
-) -> Vec<(&'static str, Option<String>, usize, usize, usize, usize)> {
+) -> Vec<SourceHitRow> {
     let engine = match masker {
         Some(m) => lock(&m.registry).masker(),
         None => std::sync::Arc::new(mask::Masker::default()),

@@ -25,7 +25,6 @@ from typing import Optional
 
 import nbformat
 import pytest
-
 import safekeys
 from safekeys import _scan
 
@@ -174,7 +173,10 @@ def test_aws_secret_pem_and_url_passwords(tmp_path: Path) -> None:
     )
     (tmp_path / "key.txt").write_text(f"the key:\n{PEM}\n")
     (tmp_path / "settings.toml").write_text(f'url = "{DB_URL}"\n')
-    found = {(Path(f["path"]).name, f["kind"], f["line"]) for f in scan_json(".", cwd=tmp_path)["findings"]}
+    found = {
+        (Path(f["path"]).name, f["kind"], f["line"])
+        for f in scan_json(".", cwd=tmp_path)["findings"]
+    }
     assert found == {
         ("credentials", "aws-access-key-id", 2),
         ("credentials", "aws-secret-access-key", 3),
@@ -242,14 +244,19 @@ def every_place_notebook(key: str) -> dict:
                 "id": "md1",
                 "metadata": {"secret": key},
                 "source": ["![img](attachment:a.txt)"],
-                "attachments": {"a.txt": {"text/plain": f"note {key}\n"}, "b.png": {"image/png": b64}},
+                "attachments": {
+                    "a.txt": {"text/plain": f"note {key}\n"},
+                    "b.png": {"image/png": b64},
+                },
             },
         ],
         metadata={"kernelspec": {"name": "python3"}, "token": key},
     )
 
 
-@pytest.mark.parametrize("kind", ["openai-key", "anthropic-key", "huggingface-token", "aws-access-key-id"])
+@pytest.mark.parametrize(
+    "kind", ["openai-key", "anthropic-key", "huggingface-token", "aws-access-key-id"]
+)
 def test_every_place_in_a_notebook(tmp_path: Path, kind: str) -> None:
     key = KEYS[kind]
     write_nb(tmp_path / "nb.ipynb", every_place_notebook(key))
@@ -302,7 +309,9 @@ def test_known_secret_in_every_encoding(tmp_path: Path) -> None:
     assert sorted(f["notebook"]["output"] for f in report["findings"]) == list(range(len(forms)))
     assert {f["name"] for f in report["findings"]} == {"MY_SERVICE_TOKEN"}
     assert {f["kind"] for f in report["findings"]} == {"known-secret"}
-    stdout = run_scan("--no-keyring", "--env-file", os.fspath(env), "enc.ipynb", cwd=tmp_path).stdout
+    stdout = run_scan(
+        "--no-keyring", "--env-file", os.fspath(env), "enc.ipynb", cwd=tmp_path
+    ).stdout
     assert secret[5:17] not in stdout and forms["base64"][8:20] not in stdout
 
 
@@ -311,7 +320,8 @@ def test_escaped_json_strings_are_decoded(tmp_path: Path) -> None:
     escaped = "".join(f"\\u{ord(c):04x}" if c in "-_" else c for c in key)
     (tmp_path / "esc.ipynb").write_text(
         '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], '
-        f'"source": ["x = \\"{escaped}\\""]}}], "metadata": {{}}, "nbformat": 4, "nbformat_minor": 5}}'
+        f'"source": ["x = \\"{escaped}\\""]}}], '
+        '"metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
     )
     report = scan_json(".", cwd=tmp_path)
     assert [f["kind"] for f in report["findings"]] == ["openai-key"]
@@ -346,7 +356,12 @@ def test_fix_masks_outputs_and_keeps_every_other_byte(tmp_path: Path) -> None:
                     {
                         "output_type": "stream",
                         "name": "stderr",
-                        "text": ["-----BEGIN PRIVATE KEY-----\n", *[line + "\n" for line in PEM_BODY.splitlines()], "-----END PRIVATE KEY-----\n", "done\n"],
+                        "text": [
+                            "-----BEGIN PRIVATE KEY-----\n",
+                            *[line + "\n" for line in PEM_BODY.splitlines()],
+                            "-----END PRIVATE KEY-----\n",
+                            "done\n",
+                        ],
                     },
                 ],
             )
@@ -359,12 +374,13 @@ def test_fix_masks_outputs_and_keeps_every_other_byte(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "masked by --fix" in proc.stdout and "edit the cell" in proc.stdout
     fixed = path.read_text(encoding="utf-8")
-    expected = (
-        original.replace(f'"{key}\\n"', '"[masked:anthropic-key]\\n"')
-        .replace(f"\"'{other}'\"", "\"'[masked:github-token]'\"")
+    expected = original.replace(f'"{key}\\n"', '"[masked:anthropic-key]\\n"').replace(
+        f"\"'{other}'\"", "\"'[masked:github-token]'\""
     )
     pem_start = expected.index('"-----BEGIN PRIVATE KEY-----\\n"')
-    pem_end = expected.index('"-----END PRIVATE KEY-----\\n"') + len('"-----END PRIVATE KEY-----\\n"')
+    pem_end = expected.index('"-----END PRIVATE KEY-----\\n"') + len(
+        '"-----END PRIVATE KEY-----\\n"'
+    )
     expected = expected[:pem_start] + '"[masked:pem-private-key]\\n"' + expected[pem_end:]
     assert fixed == expected
     assert fixed.count(key) == 1  # the source keeps it: never changed silently
@@ -500,7 +516,13 @@ def test_python_scan_and_find_in_source(tmp_path: Path, monkeypatch: pytest.Monk
     assert len(findings) == 1
     (f,) = findings
     assert isinstance(f, _scan.Finding)
-    assert (f.kind, f.name, f.line, f.column, f.label) == ("huggingface-token", None, 2, 10, "huggingface-token")
+    assert (f.kind, f.name, f.line, f.column, f.label) == (
+        "huggingface-token",
+        None,
+        2,
+        10,
+        "huggingface-token",
+    )
     assert key not in repr(f) and key not in str(f.to_dict())
     with pytest.raises(FileNotFoundError):
         safekeys.scan([tmp_path / "missing"], keyring=False)
@@ -511,7 +533,9 @@ def test_python_scan_and_find_in_source(tmp_path: Path, monkeypatch: pytest.Monk
     safekeys.mask(secret, name="MY_SECRET")
     try:
         hits = _scan.find_in_source(f"x = 1\ny = '{secret}'")
-        assert [(h.kind, h.name, h.line, h.column) for h in hits] == [("known-secret", "MY_SECRET", 2, 6)]
+        assert [(h.kind, h.name, h.line, h.column) for h in hits] == [
+            ("known-secret", "MY_SECRET", 2, 6)
+        ]
         (tmp_path / "t.py").write_text(f"y = '{secret}'\n")
         assert [x.name for x in safekeys.scan(["t.py"], keyring=False)] == ["MY_SECRET"]
         assert safekeys.scan(["t.py"], keyring=False, registered=False) == []
@@ -522,7 +546,9 @@ def test_python_scan_and_find_in_source(tmp_path: Path, monkeypatch: pytest.Monk
 # -- the OS keyring --------------------------------------------------------------
 
 
-def test_keyring_values_are_looked_for(ring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_keyring_values_are_looked_for(
+    ring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     service = f"safekeys-scan-{uuid.uuid4().hex[:8]}"
     secret = "ring-" + rand(24)
     safekeys.store_key("RING_TOKEN", secret, service=service)

@@ -47,7 +47,8 @@ def _size(text: str) -> int:
     if not match:
         raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 50M, 200k, 1G)")
     number, unit = match.groups()
-    return int(number) * 1024 ** " kmg".index(unit.lower() or " ")
+    scale: int = 1024 ** " kmg".index(unit.lower() or " ")
+    return int(number) * scale
 
 
 def register(command: Callable[[str, str, str], argparse.ArgumentParser]) -> None:
@@ -153,8 +154,7 @@ def _advice(finding: Finding) -> str:
         return "masked by --fix"
     if finding.part == "source":
         return (
-            "in the cell's source: move the key out (safekeys set NAME, or .env) "
-            "and edit the cell"
+            "in the cell's source: move the key out (safekeys set NAME, or .env) and edit the cell"
         )
     if finding.fixable:
         return "in an output: --fix masks it, or clear the output"

@@ -207,7 +207,9 @@ def scan_report(
     cwd: Optional[StrPath] = None,
 ) -> ScanReport:
     """Scan files and directories; see ``scan``. Returns findings and notes."""
-    path_list = [os.fspath(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)]
+    path_list = [
+        os.fspath(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)
+    ]
     if not path_list:
         path_list = ["."]
     known: list[tuple[str, str, str]] = []

@@ -22,7 +22,11 @@ pub fn from_dotenv(path: &Path) -> Result<Vec<Known>, Note> {
     };
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_file() => {}
-        Ok(_) => return Err(note("not a regular file: its values are not looked for".into())),
+        Ok(_) => {
+            return Err(note(
+                "not a regular file: its values are not looked for".into(),
+            ))
+        }
         Err(e) => return Err(note(format!("cannot read it: {e}"))),
     }
     let text = dotenv::source::read(path).map_err(|e| match e {

@@ -12,7 +12,7 @@ pub mod patterns;
 pub mod text;
 pub mod walk;
 
-pub use finding::{Finding, NotebookPlace, Note, Report, KNOWN_KIND};
+pub use finding::{Finding, Note, NotebookPlace, Report, KNOWN_KIND};
 pub use known::Known;
 
 use crate::dotenv::{find, rewrite};
@@ -113,11 +113,19 @@ pub fn scan(
     if let Some(registered) = registered {
         registry.add_many(registered.secrets());
     }
-    registry.add_many(known.iter().map(|(n, v, s)| (n.as_str(), v.as_str(), s.as_str())));
+    registry.add_many(
+        known
+            .iter()
+            .map(|(n, v, s)| (n.as_str(), v.as_str(), s.as_str())),
+    );
     for source in &sources {
         match known::from_dotenv(source) {
             Ok(secrets) => {
-                registry.add_many(secrets.iter().map(|(n, v, s)| (n.as_str(), v.as_str(), s.as_str())));
+                registry.add_many(
+                    secrets
+                        .iter()
+                        .map(|(n, v, s)| (n.as_str(), v.as_str(), s.as_str())),
+                );
             }
             Err(note) => report.notes.push(note),
         }
@@ -163,7 +171,12 @@ struct FileResult {
 }
 
 /// Scan `files` on `threads` workers, results in the order of `files`.
-fn scan_files(files: &[PathBuf], masker: &Masker, options: &Options, threads: usize) -> Vec<FileResult> {
+fn scan_files(
+    files: &[PathBuf],
+    masker: &Masker,
+    options: &Options,
+    threads: usize,
+) -> Vec<FileResult> {
     let next = AtomicUsize::new(0);
     let workers = threads.clamp(1, files.len().max(1));
     let mut results: Vec<(usize, FileResult)> = std::thread::scope(|scope| {
@@ -198,7 +211,8 @@ fn note(path: &Path, kind: &'static str, message: String) -> Note {
 }
 
 fn is_notebook(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ipynb"))
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ipynb"))
 }
 
 fn scan_file(path: &Path, masker: &Masker, options: &Options) -> FileResult {
@@ -206,14 +220,18 @@ fn scan_file(path: &Path, masker: &Masker, options: &Options) -> FileResult {
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,
         Err(e) => {
-            result.notes.push(note(path, "unreadable", format!("cannot read: {e}")));
+            result
+                .notes
+                .push(note(path, "unreadable", format!("cannot read: {e}")));
             return result;
         }
     };
     if !meta.is_file() {
-        result
-            .notes
-            .push(note(path, "not-regular", "not a regular file: skipped".into()));
+        result.notes.push(note(
+            path,
+            "not-regular",
+            "not a regular file: skipped".into(),
+        ));
         return result;
     }
     if meta.len() > options.max_size {
@@ -231,14 +249,18 @@ fn scan_file(path: &Path, masker: &Masker, options: &Options) -> FileResult {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) => {
-            result.notes.push(note(path, "unreadable", format!("cannot read: {e}")));
+            result
+                .notes
+                .push(note(path, "unreadable", format!("cannot read: {e}")));
             return result;
         }
     };
     if memchr::memchr(0, &bytes[..bytes.len().min(SNIFF)]).is_some() {
-        result
-            .notes
-            .push(note(path, "binary", "binary file (NUL byte): skipped".into()));
+        result.notes.push(note(
+            path,
+            "binary",
+            "binary file (NUL byte): skipped".into(),
+        ));
         return result;
     }
     result.bytes = bytes.len() as u64;
@@ -273,9 +295,11 @@ fn scan_file(path: &Path, masker: &Masker, options: &Options) -> FileResult {
                                 Error::Io { source, .. } => source.to_string(),
                                 other => other.to_string(),
                             };
-                            result
-                                .notes
-                                .push(note(path, "fix-failed", format!("cannot rewrite: {reason}")));
+                            result.notes.push(note(
+                                path,
+                                "fix-failed",
+                                format!("cannot rewrite: {reason}"),
+                            ));
                         }
                     }
                 }

@@ -44,7 +44,10 @@ fn is_base64_image(mime: &str) -> bool {
 }
 
 fn first_byte(raw: &RawValue) -> u8 {
-    raw.get().bytes().find(|b| !b.is_ascii_whitespace()).unwrap_or(b'n')
+    raw.get()
+        .bytes()
+        .find(|b| !b.is_ascii_whitespace())
+        .unwrap_or(b'n')
 }
 
 impl<'a> Reader<'a> {
@@ -313,14 +316,15 @@ pub fn scan(
         if hits.is_empty() {
             continue;
         }
-        let newlines = newlines.get_or_insert_with(|| {
-            memchr::memchr_iter(b'\n', doc.as_bytes()).collect::<Vec<_>>()
-        });
+        let newlines = newlines
+            .get_or_insert_with(|| memchr::memchr_iter(b'\n', doc.as_bytes()).collect::<Vec<_>>());
         let mut lines = Lines::new(&joined);
         let fixing = fix && unit.fixable;
         for (i, hit) in hits.iter().enumerate() {
             let (line, column, line_start) = lines.at(hit.range.start);
-            let piece = starts.partition_point(|&s| s <= hit.range.start).saturating_sub(1);
+            let piece = starts
+                .partition_point(|&s| s <= hit.range.start)
+                .saturating_sub(1);
             let raw_start = unit.pieces[piece].raw.start;
             findings.push(Finding {
                 path: path.to_path_buf(),
@@ -386,7 +390,10 @@ fn unit_edits(
             let (lo, hi) = (starts[first], end_of(last));
             let mut text = String::with_capacity(hi - lo);
             let mut cursor = lo;
-            for hit in hits.iter().filter(|h| h.range.start >= lo && h.range.end <= hi) {
+            for hit in hits
+                .iter()
+                .filter(|h| h.range.start >= lo && h.range.end <= hi)
+            {
                 text.push_str(&joined[cursor..hit.range.start]);
                 text.push_str("[masked:");
                 text.push_str(hit.label());
@@ -500,7 +507,13 @@ mod tests {
             .iter()
             .map(|f| {
                 let p = f.notebook.as_ref().unwrap();
-                (p.part, p.output_type.as_deref(), p.mime.as_deref(), f.line, f.column)
+                (
+                    p.part,
+                    p.output_type.as_deref(),
+                    p.mime.as_deref(),
+                    f.line,
+                    f.column,
+                )
             })
             .collect();
         assert_eq!(
@@ -525,7 +538,11 @@ mod tests {
         let (_, fixed) = scan(Path::new("a.ipynb"), &doc, &masker, true).unwrap();
         let fixed = fixed.unwrap();
         let expected = doc
-            .replacen(&format!("\"key={KEY}\\n\""), "\"key=[masked:openai-key]\\n\"", 1)
+            .replacen(
+                &format!("\"key={KEY}\\n\""),
+                "\"key=[masked:openai-key]\\n\"",
+                1,
+            )
             .replacen(&format!("\"'{KEY}'\""), "\"'[masked:openai-key]'\"", 1);
         assert_eq!(fixed, expected);
         assert_eq!(fixed.matches(KEY).count(), 2, "source and image stay");
@@ -541,7 +558,10 @@ mod tests {
         let (found, fixed) = scan(Path::new("a.ipynb"), &doc, &masker, true).unwrap();
         assert_eq!(found.len(), 1);
         let fixed = fixed.unwrap();
-        assert!(fixed.contains(r#""text": ["[masked:pem-private-key]\n", "done\n"]"#), "{fixed}");
+        assert!(
+            fixed.contains(r#""text": ["[masked:pem-private-key]\n", "done\n"]"#),
+            "{fixed}"
+        );
         let _: serde_json::Value = serde_json::from_str(&fixed).unwrap();
     }
 

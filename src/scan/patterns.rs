@@ -85,8 +85,22 @@ pub const SHAPES: &[Shape] = &[
     ),
     shape("openai-key", "OpenAI API key", "sk-", token_char, 20, 400),
     shape("github-token", "GitHub token", "ghp_", alnum, 30, 255),
-    shape("github-oauth-token", "GitHub OAuth token", "gho_", alnum, 30, 255),
-    shape("github-user-token", "GitHub user token", "ghu_", alnum, 30, 255),
+    shape(
+        "github-oauth-token",
+        "GitHub OAuth token",
+        "gho_",
+        alnum,
+        30,
+        255,
+    ),
+    shape(
+        "github-user-token",
+        "GitHub user token",
+        "ghu_",
+        alnum,
+        30,
+        255,
+    ),
     shape(
         "github-server-token",
         "GitHub server token",
@@ -111,7 +125,14 @@ pub const SHAPES: &[Shape] = &[
         30,
         255,
     ),
-    shape("gitlab-token", "GitLab token", "glpat-", token_char, 20, 255),
+    shape(
+        "gitlab-token",
+        "GitLab token",
+        "glpat-",
+        token_char,
+        20,
+        255,
+    ),
     Shape {
         random: false,
         ..shape(
@@ -138,8 +159,22 @@ pub const SHAPES: &[Shape] = &[
     shape("slack-token", "Slack token", "xoxa-", token_char, 10, 255),
     shape("slack-token", "Slack token", "xoxp-", token_char, 10, 255),
     shape("slack-token", "Slack token", "xoxr-", token_char, 10, 255),
-    shape("google-api-key", "Google API key", "AIza", token_char, 35, 35),
-    shape("huggingface-token", "Hugging Face token", "hf_", alnum, 30, 255),
+    shape(
+        "google-api-key",
+        "Google API key",
+        "AIza",
+        token_char,
+        35,
+        35,
+    ),
+    shape(
+        "huggingface-token",
+        "Hugging Face token",
+        "hf_",
+        alnum,
+        30,
+        255,
+    ),
     shape(
         "stripe-live-key",
         "Stripe live key",
@@ -356,7 +391,7 @@ fn aws_secret_at(bytes: &[u8], start: usize) -> Option<Found> {
     let mixed = key.iter().any(u8::is_ascii_digit)
         && key.iter().any(u8::is_ascii_uppercase)
         && key.iter().any(u8::is_ascii_lowercase);
-    (alone && mixed && key.iter().all(|&b| base64ish(b))).then(|| Found {
+    (alone && mixed && key.iter().all(|&b| base64ish(b))).then_some(Found {
         range: start..end,
         kind: AWS_SECRET_KIND,
     })
@@ -400,10 +435,9 @@ fn aws_secrets_near(text: &str, any40: &Regex, ids: &[Range<usize>], found: &mut
         for m in any40.find_iter(&text[lo..hi]) {
             let start = lo + m.start();
             if let Some(hit) = aws_secret_at(bytes, start) {
-                let taken = found
-                    .iter()
-                    .chain(extra.iter())
-                    .any(|f: &Found| f.range.start < hit.range.end && hit.range.start < f.range.end);
+                let taken = found.iter().chain(extra.iter()).any(|f: &Found| {
+                    f.range.start < hit.range.end && hit.range.start < f.range.end
+                });
                 if !taken {
                     extra.push(hit);
                 }
@@ -458,7 +492,7 @@ fn pem_block(text: &str, start: usize) -> Option<Found> {
         }
     };
     let payload = body.bytes().filter(|&b| base64ish(b)).count();
-    (payload >= 40).then(|| Found {
+    (payload >= 40).then_some(Found {
         range: start..end,
         kind: PEM_KIND,
     })
@@ -472,7 +506,9 @@ fn placeholder(password: &str) -> bool {
     let first = password.as_bytes()[0];
     WORDS.iter().any(|w| password.eq_ignore_ascii_case(w))
         || b"$<{%[".contains(&first)
-        || password.bytes().all(|b| b == first && !b.is_ascii_alphanumeric())
+        || password
+            .bytes()
+            .all(|b| b == first && !b.is_ascii_alphanumeric())
         || password.bytes().all(|b| b == b'x' || b == b'X')
 }
 
@@ -572,7 +608,11 @@ mod tests {
             format!("AWS_SECRET_ACCESS_KEY: '{secret}'"),
             format!("{{\"SecretAccessKey\": \"{secret}\"}}"),
         ] {
-            assert_eq!(kinds(&text), vec![("aws-secret-access-key", secret)], "{text}");
+            assert_eq!(
+                kinds(&text),
+                vec![("aws-secret-access-key", secret)],
+                "{text}"
+            );
         }
         // Without an id or a label a 40-character token is not enough.
         assert!(kinds(&format!("value = {secret}")).is_empty());
@@ -594,7 +634,10 @@ mod tests {
         assert_eq!(kinds(&cut).len(), 1);
         // Armour alone, or a public key, is not a leak.
         assert!(kinds("-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----").is_empty());
-        assert!(kinds(&format!("-----BEGIN PUBLIC KEY-----\n{body}-----END PUBLIC KEY-----")).is_empty());
+        assert!(kinds(&format!(
+            "-----BEGIN PUBLIC KEY-----\n{body}-----END PUBLIC KEY-----"
+        ))
+        .is_empty());
     }
 
     #[test]
@@ -637,8 +680,14 @@ mod tests {
     #[test]
     fn known_shape_keeps_the_masking_policy() {
         assert_eq!(known_shape(ANTHROPIC), Some("Anthropic API key"));
-        assert_eq!(known_shape("sk-proj-abcdefghijklmnopqrstuvwxyz"), Some("OpenAI project key"));
+        assert_eq!(
+            known_shape("sk-proj-abcdefghijklmnopqrstuvwxyz"),
+            Some("OpenAI project key")
+        );
         assert_eq!(known_shape("hello"), None);
-        assert_eq!(known_shape("-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----"), Some("PEM private key"));
+        assert_eq!(
+            known_shape("-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----"),
+            Some("PEM private key")
+        );
     }
 }

@@ -33,13 +33,18 @@ fn walks_respecting_gitignore_and_notes_odd_files() {
         max_size: 1000,
         ..quiet()
     };
-    let report = scan(&[dir.clone()], &[], None, &options).unwrap();
+    let report = scan(std::slice::from_ref(&dir), &[], None, &options).unwrap();
     assert_eq!(report.findings.len(), 1);
     let f = &report.findings[0];
     assert_eq!((f.line, f.column, f.kind), (2, 8, "github-token"));
     assert_eq!(f.snippet, "k = '[masked:github-token]'");
     let kinds: Vec<_> = report.notes.iter().map(|n| n.kind).collect();
-    assert!(kinds.contains(&"binary") && kinds.contains(&"too-large") && kinds.contains(&"invalid-utf8"), "{kinds:?}");
+    assert!(
+        kinds.contains(&"binary")
+            && kinds.contains(&"too-large")
+            && kinds.contains(&"invalid-utf8"),
+        "{kinds:?}"
+    );
     // Named explicitly, an ignored file is scanned.
     let report = scan(&[dir.join("ignored/a.py")], &[], None, &options).unwrap();
     assert_eq!(report.findings.len(), 1);
@@ -49,13 +54,21 @@ fn walks_respecting_gitignore_and_notes_odd_files() {
 #[test]
 fn dotenv_values_are_known_secrets() {
     let dir = tmp("dotenv");
-    fs::write(dir.join(".env"), "DB_PASSWORD=correct-horse-battery\nDEBUG=true-or-false-whatever\n").unwrap();
-    fs::write(dir.join("log.txt"), "pw: Y29ycmVjdC1ob3JzZS1iYXR0ZXJ5\ndebug: true-or-false-whatever\n").unwrap();
+    fs::write(
+        dir.join(".env"),
+        "DB_PASSWORD=correct-horse-battery\nDEBUG=true-or-false-whatever\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("log.txt"),
+        "pw: Y29ycmVjdC1ob3JzZS1iYXR0ZXJ5\ndebug: true-or-false-whatever\n",
+    )
+    .unwrap();
     let options = Options {
         cwd: Some(dir.clone()),
         ..Options::default()
     };
-    let report = scan(&[dir.clone()], &[], None, &options).unwrap();
+    let report = scan(std::slice::from_ref(&dir), &[], None, &options).unwrap();
     assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
     assert_eq!(report.findings[0].name.as_deref(), Some("DB_PASSWORD"));
     assert!(report.notes.iter().any(|n| n.kind == "dotenv-source"));
@@ -64,5 +77,11 @@ fn dotenv_values_are_known_secrets() {
 
 #[test]
 fn a_missing_path_is_an_error() {
-    assert!(scan(&[PathBuf::from("/nonexistent/safekeys")], &[], None, &quiet()).is_err());
+    assert!(scan(
+        &[PathBuf::from("/nonexistent/safekeys")],
+        &[],
+        None,
+        &quiet()
+    )
+    .is_err());
 }

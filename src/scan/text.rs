@@ -98,7 +98,8 @@ const SNIPPET_CHARS: usize = 160;
 /// length around the finding.
 pub fn snippet(text: &str, hits: &[Hit], index: usize, line_start: usize) -> String {
     let start = hits[index].range.start;
-    let line_end = memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |n| start + n);
+    let line_end =
+        memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |n| start + n);
     let mut out = String::new();
     let mut cursor = line_start;
     let mut focus = 0;
@@ -142,7 +143,9 @@ fn cut(line: &str, focus: usize) -> String {
     if total <= SNIPPET_CHARS {
         return line.to_string();
     }
-    let first = focus.saturating_sub(SNIPPET_CHARS / 3).min(total - SNIPPET_CHARS);
+    let first = focus
+        .saturating_sub(SNIPPET_CHARS / 3)
+        .min(total - SNIPPET_CHARS);
     let mut out = String::new();
     if first > 0 {
         out.push('…');
@@ -181,7 +184,11 @@ mod tests {
 
     #[test]
     fn long_lines_are_cut_around_the_finding() {
-        let text = format!("{}ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A{}", "a ".repeat(500), " b".repeat(500));
+        let text = format!(
+            "{}ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A{}",
+            "a ".repeat(500),
+            " b".repeat(500)
+        );
         let masker = Registry::default().masker();
         let found = hits(&text, &masker, true);
         let shown = snippet(&text, &found, 0, 0);
