@@ -533,10 +533,16 @@ fn url_password(text: &str, mark: usize) -> Option<Found> {
     let candidate = &text[scheme_start..mark + 3 + authority_len];
     let password = crate::mask::classify::url_password(candidate)?;
     let range = scheme_start + password.start..scheme_start + password.end;
-    (range.len() >= 3 && !placeholder(&text[range.clone()])).then_some(Found {
-        range,
-        kind: URL_KIND,
-    })
+    if range.len() < 3 || placeholder(&text[range.clone()]) {
+        return None;
+    }
+    // A token used as the password (`https://x:ghp_...@github.com`) is named as the token.
+    let kind = SHAPES
+        .iter()
+        .filter(|s| s.report && text[range.clone()].starts_with(s.prefix))
+        .find_map(|s| check_shape(bytes, range.start, s))
+        .map_or(URL_KIND, |f| f.kind);
+    Some(Found { range, kind })
 }
 
 #[cfg(test)]
@@ -656,6 +662,15 @@ mod tests {
         ] {
             assert!(kinds(text).is_empty(), "{text}");
         }
+    }
+
+    #[test]
+    fn a_token_as_url_password_is_named_as_the_token() {
+        let text = "git clone https://x-access-token:ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A@github.com/o/r";
+        assert_eq!(
+            kinds(text),
+            vec![("github-token", "ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A")]
+        );
     }
 
     #[test]

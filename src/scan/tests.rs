@@ -85,3 +85,39 @@ fn a_missing_path_is_an_error() {
     )
     .is_err());
 }
+
+#[test]
+fn dotenv_files_and_templates() {
+    assert!(walk::is_dotenv(Path::new("a/.env")));
+    assert!(walk::is_dotenv(Path::new(".env.local")));
+    assert!(!walk::is_dotenv(Path::new(".env.example")));
+    assert!(!walk::is_dotenv(Path::new(".env.production.sample")));
+    assert!(!walk::is_dotenv(Path::new("x.env")));
+    let dir = tmp("templates");
+    fs::write(
+        dir.join(".env.local"),
+        "API_SECRET=zz-local-secret-value-1\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join(".env.example"),
+        format!("GITHUB_TOKEN={KEY}\nAPI_SECRET=\n"),
+    )
+    .unwrap();
+    fs::write(dir.join("out.txt"), "echo zz-local-secret-value-1\n").unwrap();
+    let options = Options {
+        cwd: Some(dir.clone()),
+        ..Options::default()
+    };
+    let report = scan(std::slice::from_ref(&dir), &[], None, &options).unwrap();
+    let found: Vec<_> = report
+        .findings
+        .iter()
+        .map(|f| (f.path.file_name().unwrap().to_str().unwrap(), f.label()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![(".env.example", "github-token"), ("out.txt", "API_SECRET")]
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
