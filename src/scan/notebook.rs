@@ -413,7 +413,10 @@ fn splice(doc: &str, edits: &mut [(Range<usize>, String)]) -> String {
     let mut out = String::with_capacity(doc.len());
     let mut cursor = 0;
     for (range, text) in edits.iter() {
-        if range.start < cursor {
+        let inside = range.end <= doc.len()
+            && doc.is_char_boundary(range.start)
+            && doc.is_char_boundary(range.end);
+        if range.start < cursor || !inside {
             continue;
         }
         out.push_str(&doc[cursor..range.start]);

@@ -530,7 +530,12 @@ fn url_password(text: &str, mark: usize) -> Option<Found> {
         .take(512)
         .take_while(|&&b| !b" \t\r\n\"'<>`\\()[]{}/?#".contains(&b))
         .count();
-    let candidate = &text[scheme_start..mark + 3 + authority_len];
+    let mut authority_end = mark + 3 + authority_len;
+    // The length cap can stop inside a multi-byte character.
+    while !text.is_char_boundary(authority_end) {
+        authority_end -= 1;
+    }
+    let candidate = &text[scheme_start..authority_end];
     let password = crate::mask::classify::url_password(candidate)?;
     let range = scheme_start + password.start..scheme_start + password.end;
     if range.len() < 3 || placeholder(&text[range.clone()]) {
@@ -671,6 +676,63 @@ mod tests {
             kinds(text),
             vec![("github-token", "ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A")]
         );
+    }
+
+    #[test]
+    fn long_non_ascii_authorities_do_not_split_characters() {
+        let text = format!("https://{}:pw@x", "é".repeat(400));
+        assert!(kinds(&text).is_empty());
+        let text = format!("https://u:{}@x", "é".repeat(400));
+        assert!(kinds(&text).is_empty());
+    }
+
+    /// Texts glued from the pieces the checks look at, with multi-byte
+    /// characters in between: no panic, every range on character boundaries.
+    #[test]
+    fn random_texts_never_panic() {
+        const PIECES: &[&str] = &[
+            "sk-",
+            "sk-ant-",
+            "ghp_",
+            "AKIA",
+            "AIza",
+            "hf_",
+            "://",
+            "@",
+            ":",
+            "/",
+            "-----BEGIN ",
+            "RSA PRIVATE KEY-----",
+            "-----END ",
+            "é",
+            "✓",
+            "\\",
+            "\\n",
+            "A",
+            "z",
+            "7",
+            "_",
+            "-",
+            "aws_secret_access_key",
+            "=",
+            "\"",
+            "\n",
+            " ",
+            "Ab3dEfGh1jKlMn0pQrSt",
+        ];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(state % 60) {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(PIECES[(state >> 33) as usize % PIECES.len()]);
+            }
+            for f in find(&text) {
+                assert!(text.is_char_boundary(f.range.start) && text.is_char_boundary(f.range.end));
+            }
+        }
     }
 
     #[test]
