@@ -644,10 +644,7 @@ fn scan_paths(
 /// Secrets in source code: `(kind, name, line, column, end_line, end_column)`.
 #[pyfunction]
 #[pyo3(signature = (text, masker=None))]
-fn find_in_source(
-    text: &str,
-    masker: Option<PyRef<'_, Masker>>,
-) -> Vec<SourceHitRow> {
+fn find_in_source(text: &str, masker: Option<PyRef<'_, Masker>>) -> Vec<SourceHitRow> {
     let engine = match masker {
         Some(m) => lock(&m.registry).masker(),
         None => std::sync::Arc::new(mask::Masker::default()),
