@@ -235,7 +235,10 @@ def every_place_notebook(key: str) -> dict:
                         "output_type": "error",
                         "ename": "ValueError",
                         "evalue": f"bad key {key}",
-                        "traceback": ["Traceback:", f"\x1b[0;31mValueError\x1b[0m: bad key {key}"],
+                        "traceback": [
+                            "Traceback:",
+                            f"\x1b[0;31mValueError\x1b[0m: \x1b[1;32m{key}\x1b[0m",
+                        ],
                     },
                 ],
             ),

@@ -279,7 +279,7 @@ fn prefilter() -> Option<&'static Prefilter> {
                 .match_kind(MatchKind::LeftmostLongest)
                 .build(&literals)
                 .ok()?;
-            let aws_secret = Regex::new(r"[A-Za-z0-9/+]{40}").ok()?;
+            let aws_secret = Regex::new(r"[A-Za-z0-9/+]{40,}").ok()?;
             Some(Prefilter {
                 automaton,
                 candidates,
@@ -325,14 +325,54 @@ pub fn find(text: &str) -> Vec<Found> {
 /// digit, except one that ends an escape such as `\n` in JSON or a repr.
 fn free_before(bytes: &[u8], start: usize) -> bool {
     match start.checked_sub(1).map(|i| bytes[i]) {
-        Some(b) if b.is_ascii_alphanumeric() => start >= 2 && bytes[start - 2] == b'\\',
+        Some(b) if b.is_ascii_alphanumeric() => {
+            (start >= 2 && bytes[start - 2] == b'\\') || ends_ansi_escape(&bytes[..start])
+        }
         _ => true,
     }
+}
+
+/// Whether `before` ends with an ANSI colour sequence (`ESC [ 0;31 m`), as
+/// in IPython's tracebacks; ESC itself may be written `\u001b`, `\x1b`,
+/// `\033` or `\e` in escaped text.
+fn ends_ansi_escape(before: &[u8]) -> bool {
+    let Some((&last, rest)) = before.split_last() else {
+        return false;
+    };
+    if !last.is_ascii_alphabetic() {
+        return false;
+    }
+    let params = rest
+        .iter()
+        .rev()
+        .take(16)
+        .take_while(|&&b| b.is_ascii_digit() || b == b';')
+        .count();
+    let Some(rest) = rest[..rest.len() - params].strip_suffix(b"[") else {
+        return false;
+    };
+    rest.ends_with(b"\x1b")
+        || [
+            &b"\\u001b"[..],
+            b"\\u001B",
+            b"\\x1b",
+            b"\\x1B",
+            b"\\033",
+            b"\\e",
+        ]
+        .iter()
+        .any(|esc| rest.ends_with(esc))
 }
 
 /// Whether a key may end at `end`: not glued to a following letter or digit.
 fn free_after(bytes: &[u8], end: usize) -> bool {
     !bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric())
+}
+
+/// Keys from providers' documentation (`AKIAIOSFODNN7EXAMPLE`,
+/// `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`): published on purpose.
+fn documentation_example(body: &[u8]) -> bool {
+    memchr::memmem::find(body, b"EXAMPLE").is_some()
 }
 
 /// Two of digits, upper-case and lower-case letters: a random token has
@@ -369,6 +409,9 @@ fn check_shape(bytes: &[u8], start: usize, shape: &'static Shape) -> Option<Foun
     if shape.random && !random_enough(&bytes[body_start..end]) {
         return None;
     }
+    if documentation_example(&bytes[body_start..end]) {
+        return None;
+    }
     Some(Found {
         range: start..end,
         kind: shape.kind,
@@ -385,16 +428,20 @@ fn aws_secret_at(bytes: &[u8], start: usize) -> Option<Found> {
     let end = start + 40;
     let key = bytes.get(start..end)?;
     let alone = !bytes.get(end).is_some_and(|&b| base64ish(b) || b == b'=')
-        && !start
-            .checked_sub(1)
-            .is_some_and(|i| base64ish(bytes[i]) && !(i >= 1 && bytes[i - 1] == b'\\'));
+        && !start.checked_sub(1).is_some_and(|i| {
+            base64ish(bytes[i])
+                && !(i >= 1 && bytes[i - 1] == b'\\')
+                && !ends_ansi_escape(&bytes[..start])
+        });
     let mixed = key.iter().any(u8::is_ascii_digit)
         && key.iter().any(u8::is_ascii_uppercase)
         && key.iter().any(u8::is_ascii_lowercase);
-    (alone && mixed && key.iter().all(|&b| base64ish(b))).then_some(Found {
-        range: start..end,
-        kind: AWS_SECRET_KIND,
-    })
+    (alone && mixed && key.iter().all(|&b| base64ish(b)) && !documentation_example(key)).then_some(
+        Found {
+            range: start..end,
+            kind: AWS_SECRET_KIND,
+        },
+    )
 }
 
 /// `aws_secret_access_key = "...."`, `"SecretAccessKey": "...."`: skip the
@@ -432,8 +479,13 @@ fn aws_secrets_near(text: &str, any40: &Regex, ids: &[Range<usize>], found: &mut
         while !text.is_char_boundary(hi) {
             hi -= 1;
         }
-        for m in any40.find_iter(&text[lo..hi]) {
-            let start = lo + m.start();
+        // Maximal runs: the key is the whole run, or its last 40 characters
+        // when a colour sequence (`ESC[31m`) is glued to its front.
+        let candidates = any40.find_iter(&text[lo..hi]).flat_map(|m| {
+            let (start, end) = (lo + m.start(), lo + m.end());
+            [Some(start), (end - start > 40).then_some(end - 40)]
+        });
+        for start in candidates.flatten() {
             if let Some(hit) = aws_secret_at(bytes, start) {
                 let taken = found.iter().chain(extra.iter()).any(|f: &Found| {
                     f.range.start < hit.range.end && hit.range.start < f.range.end
@@ -733,6 +785,24 @@ mod tests {
                 assert!(text.is_char_boundary(f.range.start) && text.is_char_boundary(f.range.end));
             }
         }
+    }
+
+    #[test]
+    fn keys_after_ansi_colours_are_found() {
+        for esc in ["\x1b", "\\u001b", "\\x1b", "\\033"] {
+            let text = format!("{esc}[0;31mValueError{esc}[0m: {esc}[1;32m{OPENAI}{esc}[0m");
+            assert_eq!(kinds(&text), vec![("openai-key", OPENAI)], "{text}");
+        }
+        let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYz3xAmPlEkY";
+        let text = format!("AKIAZ3MPLE4KEY5ID6XQ \x1b[31m{secret}\x1b[0m");
+        assert_eq!(kinds(&text).len(), 2);
+        // An ordinary word before the prefix still rejects it.
+        assert!(kinds(&format!("xm{OPENAI}")).is_empty());
+    }
+
+    #[test]
+    fn documentation_examples_are_not_reported() {
+        assert!(kinds("aws_access_key_id = AKIAIOSFODNN7EXAMPLE\nsecret = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").is_empty());
     }
 
     #[test]
