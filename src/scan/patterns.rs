@@ -433,9 +433,9 @@ fn aws_secret_at(bytes: &[u8], start: usize) -> Option<Found> {
                 && !(i >= 1 && bytes[i - 1] == b'\\')
                 && !ends_ansi_escape(&bytes[..start])
         });
-    let mixed = key.iter().any(u8::is_ascii_digit)
-        && key.iter().any(u8::is_ascii_uppercase)
-        && key.iter().any(u8::is_ascii_lowercase);
+    // Two character classes (one random key in a thousand has no digit),
+    // and not a hexadecimal digest.
+    let mixed = random_enough(key) && !key.iter().all(u8::is_ascii_hexdigit);
     (alone && mixed && key.iter().all(|&b| base64ish(b)) && !documentation_example(key)).then_some(
         Found {
             range: start..end,
@@ -573,10 +573,9 @@ fn url_password(text: &str, mark: usize) -> Option<Found> {
         .take(32)
         .take_while(|&&b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
         .count();
-    let scheme_start = mark - scheme_len;
-    if scheme_len == 0 || !bytes[scheme_start].is_ascii_alphabetic() {
-        return None;
-    }
+    // A colour sequence can be glued in front (`ESC[38;5;124mamqp://`): the
+    // scheme starts at the first letter; which letter does not matter here.
+    let scheme_start = (mark - scheme_len..mark).find(|&i| bytes[i].is_ascii_alphabetic())?;
     let authority_len = bytes[mark + 3..]
         .iter()
         .take(512)
@@ -798,6 +797,19 @@ mod tests {
         assert_eq!(kinds(&text).len(), 2);
         // An ordinary word before the prefix still rejects it.
         assert!(kinds(&format!("xm{OPENAI}")).is_empty());
+    }
+
+    #[test]
+    fn url_after_a_colour_and_secret_keys_without_digits() {
+        let text = "connect(\x1b[38;5;124m'\x1b[39m\x1b[38;5;124mamqp://admin:E0oQYNc3STAUD6pBnq8@mq.example.com:5672/\x1b[39m')";
+        assert_eq!(kinds(text), vec![("url-password", "E0oQYNc3STAUD6pBnq8")]);
+        let secret = "oQm+FKDlBKjOxKfukcHHlpgoAAxKkj+uIxYyZZhR";
+        assert_eq!(
+            kinds(&format!("aws_secret_access_key={secret}")),
+            vec![("aws-secret-access-key", secret)]
+        );
+        let upper_hex = "DA39A3EE5E6B4B0D3255BFEF95601890AFD80709";
+        assert!(kinds(&format!("aws_secret_access_key={upper_hex}")).is_empty());
     }
 
     #[test]
