@@ -158,6 +158,10 @@ def _advice(finding: Finding) -> str:
         )
     if finding.fixable:
         return "in an output: --fix masks it, or clear the output"
+    if finding.part == "output":
+        return "in an image output: clear the output"
+    if finding.in_notebook:
+        return f"in the notebook's {finding.part}: edit it (--fix changes outputs only)"
     return ""
 
 

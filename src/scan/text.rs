@@ -125,8 +125,20 @@ pub fn snippet(text: &str, hits: &[Hit], index: usize, line_start: usize) -> Str
     cut(trimmed.trim_end(), focus.saturating_sub(dropped))
 }
 
+/// `piece` without colour sequences (`ESC[0;31m`), with other control
+/// characters escaped so a terminal shows them instead of obeying them.
 fn push_visible(out: &mut String, piece: &str) {
-    for c in piece.chars() {
+    let mut chars = piece.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            chars.next();
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+            continue;
+        }
         match c {
             '\t' => out.push(' '),
             '\r' => {}
@@ -179,6 +191,17 @@ mod tests {
         assert_eq!(
             shown,
             "connect(password='[masked:DB_PASSWORD]', key='[masked:openai-key]')"
+        );
+    }
+
+    #[test]
+    fn colours_are_dropped_and_controls_escaped() {
+        let text = "\u{1b}[0;31mError\u{1b}[0m: \u{1b}[1;32mghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A\u{1b}[0m\u{7}";
+        let masker = Registry::default().masker();
+        let found = hits(text, &masker, true);
+        assert_eq!(
+            snippet(text, &found, 0, 0),
+            "Error: [masked:github-token]\\u{7}"
         );
     }
 
