@@ -826,8 +826,12 @@ class _Gen:
                 owners.insert(at + off, e)
                 entries.append(e)
         decoys: list[Entry] = []
+        # A lone 40-character token a few lines from an AWS key id may well be its secret
+        # key (credentials CSVs write it unlabelled): not a fair decoy there.
+        has_aws = any(e.kind == "aws-access-key-id" for e in entries)
+        pool = [d for d in self.decoys if not (has_aws and d[0] == "random-id-40")]
         for _ in range(r.randint(1, 4)):
-            kind, text = r.choice(self.decoys)
+            kind, text = r.choice(pool)
             e = Entry(rel, kind, text, needle=text)
             at = r.randint(0, len(lines))
             lines.insert(at, f"{comment}ref {text}")
