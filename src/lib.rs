@@ -7,6 +7,7 @@ pub mod dotenv;
 pub mod error;
 mod hash;
 pub mod mask;
+pub mod scan;
 pub mod store;
 pub mod vault;
 

@@ -33,6 +33,7 @@ from ._vault import rotate  # importing _vault puts the team store in getenv's c
 
 _MASKING = frozenset({"mask", "registered", "scrub", "unmask"})
 _KEYRING = frozenset({"StoredKey", "delete_key", "list_keys", "store_key"})
+_SCAN = frozenset({"scan"})
 
 
 def __getattr__(name: str) -> object:
@@ -45,6 +46,10 @@ def __getattr__(name: str) -> object:
         from . import _keyring
 
         return getattr(_keyring, name)
+    if name in _SCAN:
+        from . import _scan
+
+        return getattr(_scan, name)
     raise AttributeError(f"module 'safekeys' has no attribute {name!r}")
 
 
@@ -52,6 +57,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ._keyring import StoredKey, delete_key, list_keys, store_key
     from ._masking import mask, registered, scrub, unmask
+    from ._scan import scan
 
 
 def load_ipython_extension(ipython: object) -> None:
@@ -90,6 +96,7 @@ __all__ = [
     "registered",
     "require",
     "rotate",
+    "scan",
     "scrub",
     "set_key",
     "store_key",

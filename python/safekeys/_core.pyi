@@ -16,12 +16,14 @@ __all__ = [
     "Masker",
     "Vault",
     "__version__",
+    "find_in_source",
     "find_upwards",
     "fingerprint",
     "is_file_or_fifo",
     "known_shape",
     "preserved_mode",
     "read_text",
+    "scan_paths",
     "secret_name",
     "set_key_in_text",
     "unset_key_in_text",
@@ -141,3 +143,23 @@ class Vault:
         self, role_id: str, secret_id: Optional[str] = None, mount: str = "approle"
     ) -> tuple[str, int, bool, list[str]]: ...
     def health(self) -> tuple[bool, bool, bool, str]: ...
+
+# -- scanning for leaked keys --
+_Place = tuple[Optional[int], str, Optional[int], Optional[str], Optional[str], Optional[str]]
+_FindingRow = tuple[str, int, int, int, str, Optional[str], str, bool, bool, Optional[_Place]]
+
+def scan_paths(
+    paths: list[_Path],
+    *,
+    known: list[tuple[str, str, str]],
+    registered: Optional[Masker] = None,
+    max_size: int,
+    fix: bool,
+    dotenv: bool,
+    env_files: list[_Path],
+    cwd: Optional[_Path] = None,
+    threads: int = 0,
+) -> tuple[list[_FindingRow], list[tuple[str, str, str]], tuple[int, int, int, int]]: ...
+def find_in_source(
+    text: str, masker: Optional[Masker] = None
+) -> list[tuple[str, Optional[str], int, int, int, int]]: ...

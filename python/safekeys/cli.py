@@ -557,8 +557,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_doctor)
 
+    from ._cli_scan import register as register_scan  # scan
     from ._cli_vault import register as register_vault  # vault login|status, rotate
 
+    register_scan(command)
     register_vault(command)
     return parser
 

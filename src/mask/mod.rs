@@ -155,6 +155,18 @@ impl Registry {
             .collect();
     }
 
+    /// `(name, value, source)` of every secret, for building another
+    /// registry from this one (the scanner merges registries).
+    pub fn secrets(&self) -> impl Iterator<Item = (&str, &str, &str)> {
+        self.entries.iter().map(|e| {
+            (
+                e.info.name.as_str(),
+                e.value.expose_secret(),
+                e.info.source.as_str(),
+            )
+        })
+    }
+
     pub fn infos(&self) -> Vec<Info> {
         self.entries.iter().map(|e| e.info.clone()).collect()
     }
@@ -205,6 +217,11 @@ impl Default for Masker {
 impl Masker {
     pub fn is_empty(&self) -> bool {
         self.matcher.is_empty()
+    }
+
+    /// The name of the secret a `Hit` belongs to.
+    pub fn name(&self, secret: usize) -> &str {
+        self.names.get(secret).map_or("secret", String::as_str)
     }
 
     /// Where secrets (in any form) occur in `text`.

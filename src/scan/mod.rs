@@ -1,0 +1,376 @@
+//! Scanning files and notebooks for leaked keys: the user's own secrets
+//! (in every form the masking engine knows) and well-known key formats.
+//!
+//! Files are read whole and matched in parallel, one file per task; every
+//! problem with a file (binary, too large, unreadable, not UTF-8, a notebook
+//! that is not JSON) becomes a `Note`, never an error for the whole scan.
+
+pub mod finding;
+pub mod known;
+pub mod notebook;
+pub mod patterns;
+pub mod text;
+pub mod walk;
+
+pub use finding::{Finding, Note, NotebookPlace, Report, KNOWN_KIND};
+pub use known::Known;
+
+use crate::dotenv::{find, rewrite};
+use crate::error::{Error, Result};
+use crate::mask::{Masker, Registry};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Files larger than this are skipped with a note unless told otherwise.
+pub const DEFAULT_MAX_SIZE: u64 = 50 * 1024 * 1024;
+
+/// How many leading bytes are sniffed for a NUL, as git does.
+const SNIFF: usize = 8000;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Skip files larger than this many bytes.
+    pub max_size: u64,
+    /// Mask findings in notebook outputs, rewriting the notebook atomically.
+    pub fix: bool,
+    /// Look for the values of `.env` files: the nearest one upward from
+    /// `cwd` and those in the scanned directories.
+    pub dotenv: bool,
+    /// `.env` files whose values to look for, whatever `dotenv` says.
+    pub env_files: Vec<PathBuf>,
+    /// Where the nearest `.env` is looked for (the working directory if None).
+    pub cwd: Option<PathBuf>,
+    /// Worker threads; 0 for one per CPU.
+    pub threads: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_size: DEFAULT_MAX_SIZE,
+            fix: false,
+            dotenv: true,
+            env_files: Vec::new(),
+            cwd: None,
+            threads: 0,
+        }
+    }
+}
+
+/// Scan `paths` (files and directories) for `known` secrets, the secrets of
+/// `registered`, those of `.env` files as `options` say, and well-known key
+/// formats. A path that does not exist is an error; everything else that
+/// goes wrong with a file is a note in the report.
+pub fn scan(
+    paths: &[PathBuf],
+    known: &[Known],
+    registered: Option<&Registry>,
+    options: &Options,
+) -> Result<Report> {
+    let threads = match options.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    let mut report = Report::default();
+    let mut explicit = Vec::new();
+    let mut roots = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if meta.is_dir() {
+            roots.push(path.clone());
+        } else if meta.is_file() {
+            explicit.push(path.clone());
+        } else {
+            report.notes.push(Note {
+                path: path.clone(),
+                kind: "not-regular",
+                message: "not a regular file: skipped".to_string(),
+            });
+        }
+    }
+    let walked = walk::walk(&roots, threads);
+    report.notes.extend(walked.notes);
+
+    let mut sources: BTreeSet<PathBuf> = options.env_files.iter().cloned().collect();
+    if options.dotenv {
+        let cwd = match &options.cwd {
+            Some(cwd) => cwd.clone(),
+            None => std::env::current_dir().map_err(|e| Error::io(".", e))?,
+        };
+        if let Ok(Some(nearest)) = find::find_upwards(&cwd, Path::new(".env")) {
+            sources.insert(nearest);
+        }
+        for dir in &walked.dirs {
+            let candidate = dir.join(".env");
+            if candidate.is_file() {
+                sources.insert(candidate);
+            }
+        }
+        sources.extend(walked.files.iter().filter(|f| walk::is_dotenv(f)).cloned());
+    }
+    let mut registry = Registry::default();
+    if let Some(registered) = registered {
+        registry.add_many(registered.secrets());
+    }
+    registry.add_many(
+        known
+            .iter()
+            .map(|(n, v, s)| (n.as_str(), v.as_str(), s.as_str())),
+    );
+    for source in &sources {
+        match known::from_dotenv(source) {
+            Ok(secrets) => {
+                registry.add_many(
+                    secrets
+                        .iter()
+                        .map(|(n, v, s)| (n.as_str(), v.as_str(), s.as_str())),
+                );
+            }
+            Err(note) => report.notes.push(note),
+        }
+    }
+    report.known_secrets = registry.len();
+
+    // A `.env` holds secrets by design; whether git would commit it is
+    // `safekeys doctor`'s question. Named on the command line, it is scanned.
+    let mut files = explicit;
+    for file in walked.files {
+        if walk::is_dotenv(&file) && options.dotenv {
+            report.notes.push(Note {
+                path: file,
+                kind: "dotenv-source",
+                message: "a .env file holds secrets by design: its values are looked for \
+                          elsewhere, it is not scanned itself (name it to scan it)"
+                    .to_string(),
+            });
+        } else {
+            files.push(file);
+        }
+    }
+    let masker = registry.masker();
+    let results = scan_files(&files, &masker, options, threads);
+    for result in results {
+        report.findings.extend(result.findings);
+        report.notes.extend(result.notes);
+        report.bytes_scanned += result.bytes;
+        report.files_scanned += usize::from(result.scanned);
+        report.files_fixed += usize::from(result.fixed);
+    }
+    report.notes.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(report)
+}
+
+#[derive(Default)]
+struct FileResult {
+    findings: Vec<Finding>,
+    notes: Vec<Note>,
+    bytes: u64,
+    scanned: bool,
+    fixed: bool,
+}
+
+/// Scan `files` on `threads` workers, results in the order of `files`.
+fn scan_files(
+    files: &[PathBuf],
+    masker: &Masker,
+    options: &Options,
+    threads: usize,
+) -> Vec<FileResult> {
+    let next = AtomicUsize::new(0);
+    let workers = threads.clamp(1, files.len().max(1));
+    let mut results: Vec<(usize, FileResult)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(path) = files.get(i) else { break };
+                        done.push((i, scan_file(path, masker, options)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+fn note(path: &Path, kind: &'static str, message: String) -> Note {
+    Note {
+        path: path.to_path_buf(),
+        kind,
+        message,
+    }
+}
+
+fn is_notebook(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ipynb"))
+}
+
+fn scan_file(path: &Path, masker: &Masker, options: &Options) -> FileResult {
+    let mut result = FileResult::default();
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) => {
+            result
+                .notes
+                .push(note(path, "unreadable", format!("cannot read: {e}")));
+            return result;
+        }
+    };
+    if !meta.is_file() {
+        result.notes.push(note(
+            path,
+            "not-regular",
+            "not a regular file: skipped".into(),
+        ));
+        return result;
+    }
+    if meta.len() > options.max_size {
+        result.notes.push(note(
+            path,
+            "too-large",
+            format!(
+                "{} bytes, over the {} byte limit: skipped",
+                meta.len(),
+                options.max_size
+            ),
+        ));
+        return result;
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            result
+                .notes
+                .push(note(path, "unreadable", format!("cannot read: {e}")));
+            return result;
+        }
+    };
+    if memchr::memchr(0, &bytes[..bytes.len().min(SNIFF)]).is_some() {
+        result.notes.push(note(
+            path,
+            "binary",
+            "binary file (NUL byte): skipped".into(),
+        ));
+        return result;
+    }
+    result.bytes = bytes.len() as u64;
+    result.scanned = true;
+    let (text, valid) = match String::from_utf8(bytes) {
+        Ok(text) => (text, true),
+        Err(err) => {
+            let at = err.utf8_error().valid_up_to();
+            result.notes.push(note(
+                path,
+                "invalid-utf8",
+                format!(
+                    "not valid UTF-8 (first bad byte at offset {at}): scanned with invalid bytes replaced"
+                ),
+            ));
+            (String::from_utf8_lossy(err.as_bytes()).into_owned(), false)
+        }
+    };
+    if is_notebook(path) {
+        match notebook::scan(path, &text, masker, options.fix && valid) {
+            Ok((findings, fixed)) => {
+                result.findings = findings;
+                if let Some(new_text) = fixed {
+                    let mode = rewrite::preserved_mode(path);
+                    match rewrite::write_atomic(path, new_text.as_bytes(), mode) {
+                        Ok(()) => result.fixed = true,
+                        Err(e) => {
+                            for f in &mut result.findings {
+                                f.fixed = false;
+                            }
+                            let reason = match e {
+                                Error::Io { source, .. } => source.to_string(),
+                                other => other.to_string(),
+                            };
+                            result.notes.push(note(
+                                path,
+                                "fix-failed",
+                                format!("cannot rewrite: {reason}"),
+                            ));
+                        }
+                    }
+                }
+                return result;
+            }
+            Err(reason) => result.notes.push(note(
+                path,
+                "invalid-json",
+                format!("not a valid notebook ({reason}): scanned as plain text"),
+            )),
+        }
+    }
+    result.findings = plain(path, &text, masker);
+    result
+}
+
+/// Findings in a file read as plain text.
+pub fn plain(path: &Path, text: &str, masker: &Masker) -> Vec<Finding> {
+    let hits = text::hits(text, masker, true);
+    let mut lines = text::Lines::new(text);
+    hits.iter()
+        .enumerate()
+        .map(|(i, hit)| {
+            let (line, column, line_start) = lines.at(hit.range.start);
+            Finding {
+                path: path.to_path_buf(),
+                line,
+                column,
+                file_line: line,
+                kind: hit.kind,
+                name: hit.name.clone(),
+                snippet: text::snippet(text, &hits, i, line_start),
+                notebook: None,
+                fixable: false,
+                fixed: false,
+            }
+        })
+        .collect()
+}
+
+/// A secret in a piece of source code, for the input guard: where, and
+/// what (a name or a kind), never the secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceHit {
+    pub kind: &'static str,
+    pub name: Option<String>,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+/// Secrets (registered ones and well-known formats) in `source`.
+pub fn find_in_source(source: &str, masker: &Masker) -> Vec<SourceHit> {
+    let hits = text::hits(source, masker, true);
+    let mut lines = text::Lines::new(source);
+    hits.into_iter()
+        .map(|hit| {
+            let (line, column, _) = lines.at(hit.range.start);
+            let (end_line, end_column, _) = lines.at(hit.range.end);
+            SourceHit {
+                kind: hit.kind,
+                name: hit.name,
+                line,
+                column,
+                end_line,
+                end_column,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

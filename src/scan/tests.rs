@@ -1,0 +1,123 @@
+//! Whole scans over real files in a temporary directory.
+
+use super::*;
+use std::fs;
+
+const KEY: &str = "ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A";
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("safekeys-scan-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn quiet() -> Options {
+    Options {
+        dotenv: false,
+        ..Options::default()
+    }
+}
+
+#[test]
+fn walks_respecting_gitignore_and_notes_odd_files() {
+    let dir = tmp("walk");
+    fs::write(dir.join(".gitignore"), "ignored/\n").unwrap();
+    fs::create_dir(dir.join("ignored")).unwrap();
+    fs::write(dir.join("ignored/a.py"), format!("k = '{KEY}'\n")).unwrap();
+    fs::write(dir.join("b.py"), format!("\n  k = '{KEY}'\n")).unwrap();
+    fs::write(dir.join("bin.dat"), b"\0\x01sk").unwrap();
+    fs::write(dir.join("latin1.txt"), b"caf\xe9\n").unwrap();
+    fs::write(dir.join("big.txt"), "x".repeat(2000)).unwrap();
+    let options = Options {
+        max_size: 1000,
+        ..quiet()
+    };
+    let report = scan(std::slice::from_ref(&dir), &[], None, &options).unwrap();
+    assert_eq!(report.findings.len(), 1);
+    let f = &report.findings[0];
+    assert_eq!((f.line, f.column, f.kind), (2, 8, "github-token"));
+    assert_eq!(f.snippet, "k = '[masked:github-token]'");
+    let kinds: Vec<_> = report.notes.iter().map(|n| n.kind).collect();
+    assert!(
+        kinds.contains(&"binary")
+            && kinds.contains(&"too-large")
+            && kinds.contains(&"invalid-utf8"),
+        "{kinds:?}"
+    );
+    // Named explicitly, an ignored file is scanned.
+    let report = scan(&[dir.join("ignored/a.py")], &[], None, &options).unwrap();
+    assert_eq!(report.findings.len(), 1);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn dotenv_values_are_known_secrets() {
+    let dir = tmp("dotenv");
+    fs::write(
+        dir.join(".env"),
+        "DB_PASSWORD=correct-horse-battery\nDEBUG=true-or-false-whatever\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("log.txt"),
+        "pw: Y29ycmVjdC1ob3JzZS1iYXR0ZXJ5\ndebug: true-or-false-whatever\n",
+    )
+    .unwrap();
+    let options = Options {
+        cwd: Some(dir.clone()),
+        ..Options::default()
+    };
+    let report = scan(std::slice::from_ref(&dir), &[], None, &options).unwrap();
+    assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+    assert_eq!(report.findings[0].name.as_deref(), Some("DB_PASSWORD"));
+    assert!(report.notes.iter().any(|n| n.kind == "dotenv-source"));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_missing_path_is_an_error() {
+    assert!(scan(
+        &[PathBuf::from("/nonexistent/safekeys")],
+        &[],
+        None,
+        &quiet()
+    )
+    .is_err());
+}
+
+#[test]
+fn dotenv_files_and_templates() {
+    assert!(walk::is_dotenv(Path::new("a/.env")));
+    assert!(walk::is_dotenv(Path::new(".env.local")));
+    assert!(!walk::is_dotenv(Path::new(".env.example")));
+    assert!(!walk::is_dotenv(Path::new(".env.production.sample")));
+    assert!(!walk::is_dotenv(Path::new("x.env")));
+    let dir = tmp("templates");
+    fs::write(
+        dir.join(".env.local"),
+        "API_SECRET=zz-local-secret-value-1\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join(".env.example"),
+        format!("GITHUB_TOKEN={KEY}\nAPI_SECRET=\n"),
+    )
+    .unwrap();
+    fs::write(dir.join("out.txt"), "echo zz-local-secret-value-1\n").unwrap();
+    let options = Options {
+        cwd: Some(dir.clone()),
+        ..Options::default()
+    };
+    let report = scan(std::slice::from_ref(&dir), &[], None, &options).unwrap();
+    let found: Vec<_> = report
+        .findings
+        .iter()
+        .map(|f| (f.path.file_name().unwrap().to_str().unwrap(), f.label()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![(".env.example", "github-token"), ("out.txt", "API_SECRET")]
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,221 @@
+//! Secrets in one decoded text: known secrets and well-known formats
+//! together, and the masked snippet shown for each.
+
+use super::finding::KNOWN_KIND;
+use super::patterns;
+use crate::mask::Masker;
+use std::ops::Range;
+
+/// A secret in a text: `name` for a known secret, else a format's kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub range: Range<usize>,
+    pub kind: &'static str,
+    pub name: Option<String>,
+}
+
+impl Hit {
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(self.kind)
+    }
+}
+
+/// Every secret in `text`, sorted, not overlapping. `formats` off skips the
+/// well-known formats (base64 image payloads). A known secret wins over a
+/// format found at the same place: its name says more.
+pub fn hits(text: &str, masker: &Masker, formats: bool) -> Vec<Hit> {
+    let mut out: Vec<Hit> = masker
+        .find(text)
+        .into_iter()
+        .map(|h| Hit {
+            range: h.range,
+            kind: KNOWN_KIND,
+            name: Some(masker.name(h.secret).to_string()),
+        })
+        .collect();
+    if formats {
+        let known = out.len();
+        for found in patterns::find(text) {
+            let overlaps = out[..known]
+                .iter()
+                .any(|k| k.range.start < found.range.end && found.range.start < k.range.end);
+            if !overlaps {
+                out.push(Hit {
+                    range: found.range,
+                    kind: found.kind,
+                    name: None,
+                });
+            }
+        }
+        if known > 0 && out.len() > known {
+            out.sort_by_key(|h| h.range.start);
+        }
+    }
+    out
+}
+
+/// 1-based line and column (in characters) of byte `offset`, counting on
+/// from a previous position so a file with many findings is read once.
+pub struct Lines<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Lines {
+            text,
+            offset: 0,
+            line: 1,
+            line_start: 0,
+        }
+    }
+
+    /// `(line, column, line_start)`; offsets must not go backwards
+    /// (going back restarts from the top).
+    pub fn at(&mut self, offset: usize) -> (usize, usize, usize) {
+        if offset < self.offset {
+            *self = Lines::new(self.text);
+        }
+        let bytes = self.text.as_bytes();
+        for nl in memchr::memchr_iter(b'\n', &bytes[self.offset..offset]) {
+            self.line += 1;
+            self.line_start = self.offset + nl + 1;
+        }
+        self.offset = offset;
+        let column = self.text[self.line_start..offset].chars().count() + 1;
+        (self.line, column, self.line_start)
+    }
+}
+
+/// Longest snippet, in characters.
+const SNIPPET_CHARS: usize = 160;
+
+/// The line holding `hits[index]` with every hit on it replaced by
+/// `[masked:LABEL]`, control characters made visible, cut to a readable
+/// length around the finding.
+pub fn snippet(text: &str, hits: &[Hit], index: usize, line_start: usize) -> String {
+    let start = hits[index].range.start;
+    let line_end =
+        memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |n| start + n);
+    let mut out = String::new();
+    let mut cursor = line_start;
+    let mut focus = 0;
+    for (i, hit) in hits.iter().enumerate() {
+        if hit.range.end <= line_start || hit.range.start >= line_end {
+            continue;
+        }
+        let from = hit.range.start.max(cursor);
+        push_visible(&mut out, &text[cursor..from]);
+        if i == index {
+            focus = out.chars().count();
+        }
+        out.push_str("[masked:");
+        out.push_str(hit.label());
+        out.push(']');
+        cursor = hit.range.end.min(line_end).max(cursor);
+    }
+    if cursor < line_end {
+        push_visible(&mut out, &text[cursor..line_end]);
+    }
+    let trimmed = out.trim_start();
+    let dropped = out.len() - trimmed.len();
+    cut(trimmed.trim_end(), focus.saturating_sub(dropped))
+}
+
+/// `piece` without colour sequences (`ESC[0;31m`), with other control
+/// characters escaped so a terminal shows them instead of obeying them.
+fn push_visible(out: &mut String, piece: &str) {
+    let mut chars = piece.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            chars.next();
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+            continue;
+        }
+        match c {
+            '\t' => out.push(' '),
+            '\r' => {}
+            c if c.is_control() => out.extend(c.escape_default()),
+            c => out.push(c),
+        }
+    }
+}
+
+/// At most `SNIPPET_CHARS` characters, keeping the finding (at character
+/// `focus`) in view.
+fn cut(line: &str, focus: usize) -> String {
+    let total = line.chars().count();
+    if total <= SNIPPET_CHARS {
+        return line.to_string();
+    }
+    let first = focus
+        .saturating_sub(SNIPPET_CHARS / 3)
+        .min(total - SNIPPET_CHARS);
+    let mut out = String::new();
+    if first > 0 {
+        out.push('…');
+    }
+    out.extend(line.chars().skip(first).take(SNIPPET_CHARS));
+    if first + SNIPPET_CHARS < total {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mask::Registry;
+
+    #[test]
+    fn snippet_masks_every_secret_on_the_line() {
+        let mut registry = Registry::default();
+        let _ = registry.add("DB_PASSWORD", "hunter2-but-longer", "test");
+        let masker = registry.masker();
+        let text = "first line\nconnect(password='hunter2-but-longer', key='sk-Ab3dEfGh1jKlMn0pQrStUvWxYz0123456789')\nlast";
+        let found = hits(text, &masker, true);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].label(), "DB_PASSWORD");
+        assert_eq!(found[1].label(), "openai-key");
+        let mut lines = Lines::new(text);
+        let (line, column, line_start) = lines.at(found[1].range.start);
+        assert_eq!((line, column), (2, 45));
+        let shown = snippet(text, &found, 1, line_start);
+        assert_eq!(
+            shown,
+            "connect(password='[masked:DB_PASSWORD]', key='[masked:openai-key]')"
+        );
+    }
+
+    #[test]
+    fn colours_are_dropped_and_controls_escaped() {
+        let text = "\u{1b}[0;31mError\u{1b}[0m: \u{1b}[1;32mghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A\u{1b}[0m\u{7}";
+        let masker = Registry::default().masker();
+        let found = hits(text, &masker, true);
+        assert_eq!(
+            snippet(text, &found, 0, 0),
+            "Error: [masked:github-token]\\u{7}"
+        );
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_finding() {
+        let text = format!(
+            "{}ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A{}",
+            "a ".repeat(500),
+            " b".repeat(500)
+        );
+        let masker = Registry::default().masker();
+        let found = hits(&text, &masker, true);
+        let shown = snippet(&text, &found, 0, 0);
+        assert!(shown.contains("[masked:github-token]"));
+        assert!(shown.chars().count() <= SNIPPET_CHARS + 2);
+    }
+}
