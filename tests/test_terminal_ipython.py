@@ -85,7 +85,7 @@ def test_input_guard_in_terminal_ipython(tmp_path):
         timeout=60,
     )
     text = out.stdout + out.stderr
-    assert "line 1: a GitHub token" in text
+    assert "line 1: a GitHub personal access token" in text
     assert "%setkey GITHUB_TOKEN" in text
     assert "[masked:GITHUB_TOKEN]" in text
     assert not any(typed[i : i + 12] in text for i in range(len(typed) - 11))

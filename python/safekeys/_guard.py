@@ -14,34 +14,32 @@ from __future__ import annotations
 import os
 import re
 
-from . import _core, _masking
+from . import _masking
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Optional
 
-# Runs that could be a key: what sits between quotes, spaces and brackets.
-_TOKEN = re.compile(r"[A-Za-z0-9_\-+/=.:@%~]{12,}")
-_MASKED = re.compile(r"\[masked:([^\]]+)\]")
-_PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 # An assignment's target on the same line: NAME = ..., os.environ["NAME"] = ...,
 # {"NAME": ...}, name=... in a call.
 _TARGET = re.compile(
     r"""(?:["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\]?|\b([A-Za-z_][A-Za-z0-9_]*))\s*[:=]"""
 )
 
-# The variable a key of each kind is conventionally read from.
+# The variable a key of each kind (by the scanner's kind ids) is usually read from.
 _CONVENTIONAL = {
-    "Anthropic": "ANTHROPIC_API_KEY",
-    "OpenAI": "OPENAI_API_KEY",
-    "GitHub": "GITHUB_TOKEN",
-    "GitLab": "GITLAB_TOKEN",
-    "AWS": "AWS_ACCESS_KEY_ID",
-    "Slack": "SLACK_TOKEN",
-    "Google": "GOOGLE_API_KEY",
-    "Hugging Face": "HF_TOKEN",
-    "Stripe": "STRIPE_API_KEY",
-    "PEM": "PRIVATE_KEY",
+    "anthropic": "ANTHROPIC_API_KEY",
+    "openai": "OPENAI_API_KEY",
+    "github": "GITHUB_TOKEN",
+    "gitlab": "GITLAB_TOKEN",
+    "aws-access": "AWS_ACCESS_KEY_ID",
+    "aws-secret": "AWS_SECRET_ACCESS_KEY",
+    "slack": "SLACK_TOKEN",
+    "google": "GOOGLE_API_KEY",
+    "huggingface": "HF_TOKEN",
+    "stripe": "STRIPE_API_KEY",
+    "pem": "PRIVATE_KEY",
+    "url-password": "SERVICE_URL",
 }
 
 
@@ -74,44 +72,32 @@ def _suggested_name(text: str, start: int, kind: str) -> str:
     return "API_KEY"
 
 
-def _article(kind: str) -> str:
-    return "an" if kind[:1] in "AEIOU" else "a"
+def _label(kind: str) -> str:
+    from ._scan import KINDS
+
+    what = KINDS.get(kind, kind)
+    if kind == "url-password":
+        return "a password in a URL"
+    return f"{'an' if what[:1] in 'AEIOU' else 'a'} {what}"
 
 
 def find_literals(source: str) -> list[Literal]:
-    """Registered secrets and well-known key formats in a cell's source."""
+    """Registered secrets and well-known key formats in a cell's source, as the
+    scanner finds them (one list of formats for both)."""
+    from ._scan import find_in_source
+
+    lines = source.split("\n")
     found: list[Literal] = []
-    registered = len(_masking.ENGINE) > 0
-    for number, text in enumerate(source.splitlines(), 1):
-        seen: set[str] = set()
-        if registered:
-            scrubbed = _masking.ENGINE.scrub(text)
-            if scrubbed != text:
-                already = set(_MASKED.findall(text))
-                for name in _MASKED.findall(scrubbed):
-                    if name not in already and name not in seen:
-                        seen.add(name)
-                        found.append(
-                            Literal(number, f"{name} (a secret safekeys loaded)", name, None)
-                        )
-        if _PEM.search(text):
-            found.append(Literal(number, "a PEM private key", "PRIVATE_KEY", None))
+    for hit in find_in_source(source):
+        if hit.name is not None:
+            label = f"{hit.name} (a secret safekeys loaded)"
+            found.append(Literal(hit.line, label, hit.name, None))
             continue
-        for token in _TOKEN.finditer(text):
-            kind = _core.known_shape(token.group())
-            if kind is not None:
-                value: Optional[str] = token.group()
-                label = f"{_article(kind)} {kind}"
-            else:
-                password = _core.url_password(token.group())
-                if password is None or password.startswith("$"):
-                    continue
-                kind = "URL password"
-                value = password
-                label = "a password in a URL"
-            if _masking.ENGINE.scrub(token.group()) != token.group():
-                continue  # a registered secret, reported above
-            found.append(Literal(number, label, _suggested_name(text, token.start(), kind), value))
+        text = lines[hit.line - 1] if hit.line <= len(lines) else ""
+        start = hit.column - 1
+        value = text[start : hit.end_column - 1] if hit.end_line == hit.line else None
+        name = _suggested_name(text, start, hit.kind)
+        found.append(Literal(hit.line, _label(hit.kind), name, value))
     return found
 
 
