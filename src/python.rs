@@ -57,28 +57,24 @@ impl From<Error> for PyErr {
                 })
             }
             Error::StartNotFound { .. } => PyOSError::new_err(err.to_string()),
-            Error::Keyring { kind, message } => Python::attach(|py| {
-                let made = py
-                    .import("safekeys._errors")
-                    .and_then(|m| m.getattr("KeyringError"))
-                    .and_then(|cls| cls.call1((kind.code(), message.as_str())));
-                match made {
-                    Ok(instance) => PyErr::from_value(instance),
-                    Err(import_failed) => import_failed,
-                }
-            }),
-            Error::Vault { kind, message } => Python::attach(|py| {
-                let made = py
-                    .import("safekeys._errors")
-                    .and_then(|m| m.getattr("VaultError"))
-                    .and_then(|cls| cls.call1((kind.code(), message.as_str())));
-                match made {
-                    Ok(instance) => PyErr::from_value(instance),
-                    Err(import_failed) => import_failed,
-                }
-            }),
+            Error::Keyring { kind, message } => store_error("KeyringError", kind.code(), &message),
+            Error::Vault { kind, message } => store_error("VaultError", kind.code(), &message),
         }
     }
+}
+
+/// An instance of one of `safekeys._errors`' key-store errors (``reason``, message).
+fn store_error(class: &str, reason: &str, message: &str) -> PyErr {
+    Python::attach(|py| {
+        let made = py
+            .import("safekeys._errors")
+            .and_then(|m| m.getattr(class))
+            .and_then(|cls| cls.call1((reason, message)));
+        match made {
+            Ok(instance) => PyErr::from_value(instance),
+            Err(import_failed) => import_failed,
+        }
+    })
 }
 
 fn dialect(name: &str) -> PyResult<Dialect> {

@@ -65,7 +65,30 @@ class DotenvSyntaxError(ValueError):
         return (type(self), (self.filename, self.lines))
 
 
-class KeyringError(OSError):
+class _StoreError(OSError):
+    """A key store failed; ``reason`` is a short code for scripts, the message
+    is for people. ``unavailable``: the store could not be asked right now, as
+    opposed to refusing or holding something a person must sort out."""
+
+    UNAVAILABLE: frozenset[str] = frozenset()
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self._message = message
+
+    @property
+    def unavailable(self) -> bool:
+        return self.reason in self.UNAVAILABLE
+
+    def __str__(self) -> str:
+        return self._message
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (self.reason, self._message))
+
+
+class KeyringError(_StoreError):
     """The OS keyring could not do what was asked.
 
     ``reason`` says why, for code and scripts: ``"no-dbus"``, ``"no-service"``,
@@ -80,28 +103,13 @@ class KeyringError(OSError):
         {"no-dbus", "no-service", "no-collection", "locked", "timeout", "unsupported", "failure"}
     )
 
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self._message = message
-
-    @property
-    def unavailable(self) -> bool:
-        return self.reason in self.UNAVAILABLE
-
-    def __str__(self) -> str:
-        return self._message
-
-    def __reduce__(self):  # type: ignore[no-untyped-def]
-        return (type(self), (self.reason, self._message))
-
 
 class LiteralKeyError(RuntimeError):
     """The input guard refused a cell whose source holds a literal key
     (``SAFEKEYS_BLOCK_LITERAL_KEYS=1``). The message names lines and kinds only."""
 
 
-class VaultError(OSError):
+class VaultError(_StoreError):
     """The team secret store (OpenBao / Vault) could not do what was asked.
 
     ``reason`` says why: ``"insecure"`` (plain HTTP to a non-loopback address,
@@ -113,19 +121,3 @@ class VaultError(OSError):
     """
 
     UNAVAILABLE = frozenset({"unreachable", "timeout", "server", "no-token"})
-
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self._message = message
-
-    @property
-    def unavailable(self) -> bool:
-        """The server could not be asked right now (as opposed to refusing)."""
-        return self.reason in self.UNAVAILABLE
-
-    def __str__(self) -> str:
-        return self._message
-
-    def __reduce__(self):  # type: ignore[no-untyped-def]
-        return (type(self), (self.reason, self._message))

@@ -78,7 +78,7 @@ fn percent_encode(s: &str, safe: &[u8]) -> String {
 }
 
 /// The inside of `json.dumps(s)` (`ensure_ascii` as Python's default).
-fn json_escape(s: &str, ensure_ascii: bool) -> String {
+pub(crate) fn json_escape(s: &str, ensure_ascii: bool) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
