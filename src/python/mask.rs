@@ -1,0 +1,188 @@
+//! The masking engine (`Masker`) and the classification helpers.
+
+use super::lock;
+use crate::mask::{self, classify, Refusal, Registry, Stream};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// Texts at least this long are scrubbed with the GIL released.
+const DETACH_BYTES: usize = 64 * 1024;
+
+/// The secrets registry, its matcher, and one scrubbing state per output stream.
+#[pyclass(module = "safekeys._core", frozen)]
+pub(super) struct Masker {
+    pub(super) registry: Mutex<Registry>,
+    streams: Mutex<HashMap<String, Stream>>,
+}
+
+/// The text of a `str` encoded by `encode_utf8`, borrowed from the bytes: with
+/// the 3.9 stable ABI `&str` extraction would copy a large output twice more.
+fn utf8_of<'a>(bytes: &'a Bound<'_, PyBytes>) -> PyResult<&'a str> {
+    std::str::from_utf8(bytes.as_bytes()).map_err(|e| PyValueError::new_err(e.to_string()))
+}
+
+/// `text` itself when `result` is all of it, unchanged: a large output
+/// crosses the boundary without a copy.
+fn unchanged_or_new<'py>(
+    text: &Bound<'py, PyString>,
+    input: &str,
+    result: Cow<'_, str>,
+) -> Bound<'py, PyString> {
+    match result {
+        Cow::Borrowed(b) if b.len() == input.len() => text.clone(),
+        other => PyString::new(text.py(), &other),
+    }
+}
+
+fn status(added: Result<bool, Refusal>) -> &'static str {
+    match added {
+        Ok(true) => "added",
+        Ok(false) => "updated",
+        Err(Refusal::TooShort) => "too-short",
+    }
+}
+
+#[pymethods]
+impl Masker {
+    #[new]
+    fn new() -> Self {
+        Masker {
+            registry: Mutex::new(Registry::default()),
+            streams: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Register `value` under `name`: "added", "updated" or "too-short".
+    fn add(&self, name: &str, value: &str, source: &str) -> &'static str {
+        status(lock(&self.registry).add(name, value, source))
+    }
+
+    /// `add` for `(name, value, source)` triples, rebuilding the matcher once.
+    fn add_many(&self, items: Vec<(String, String, String)>) -> Vec<&'static str> {
+        lock(&self.registry)
+            .add_many(
+                items
+                    .iter()
+                    .map(|(n, v, s)| (n.as_str(), v.as_str(), s.as_str())),
+            )
+            .into_iter()
+            .map(status)
+            .collect()
+    }
+
+    fn remove_name(&self, name: &str) -> usize {
+        lock(&self.registry).remove_name(name)
+    }
+
+    fn remove_value(&self, value: &str) -> bool {
+        lock(&self.registry).remove_value(value)
+    }
+
+    fn clear(&self) {
+        lock(&self.registry).clear();
+    }
+
+    fn __len__(&self) -> usize {
+        lock(&self.registry).len()
+    }
+
+    /// `(name, source, length, fingerprint)` of each secret, never a value.
+    fn entries(&self) -> Vec<(String, String, usize, String)> {
+        lock(&self.registry)
+            .infos()
+            .into_iter()
+            .map(|i| (i.name, i.source, i.length, i.fingerprint))
+            .collect()
+    }
+
+    /// `text` with every registered secret, in every form, masked.
+    fn scrub<'py>(&self, text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
+        let masker = lock(&self.registry).masker();
+        let utf8 = text.encode_utf8()?;
+        let input = utf8_of(&utf8)?;
+        let scrubbed = if input.len() >= DETACH_BYTES {
+            text.py().detach(|| masker.scrub(input))
+        } else {
+            masker.scrub(input)
+        };
+        Ok(unchanged_or_new(text, input, scrubbed))
+    }
+
+    /// Whether `text` holds a registered secret in any form.
+    fn contains_secret(&self, text: &str) -> bool {
+        !lock(&self.registry).masker().find(text).is_empty()
+    }
+
+    /// Add a chunk of the stream `name`; returns the masked text safe to send now.
+    /// Keeps the GIL: releasing it while holding the streams lock could deadlock
+    /// with a thread that holds the GIL and waits for that lock.
+    fn feed<'py>(&self, name: &str, text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
+        let masker = lock(&self.registry).masker();
+        let utf8 = text.encode_utf8()?;
+        let input = utf8_of(&utf8)?;
+        let mut streams = lock(&self.streams);
+        let released = streams
+            .entry(name.to_string())
+            .or_default()
+            .feed(&masker, input);
+        Ok(unchanged_or_new(text, input, released))
+    }
+
+    /// Release what the stream `name` holds back, masked.
+    fn flush(&self, name: &str) -> String {
+        let masker = lock(&self.registry).masker();
+        match lock(&self.streams).get_mut(name) {
+            Some(stream) => stream.flush(&masker),
+            None => String::new(),
+        }
+    }
+
+    /// Names of the streams holding text back.
+    fn pending(&self) -> Vec<String> {
+        let mut names: Vec<String> = lock(&self.streams)
+            .iter()
+            .filter(|(_, s)| s.pending_len() > 0)
+            .map(|(n, _)| n.clone())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+/// Whether a variable called `name` probably holds a secret.
+#[pyfunction]
+fn secret_name(name: &str) -> bool {
+    classify::secret_name(name)
+}
+
+/// The kind of well-known credential `value` is, if any.
+#[pyfunction]
+fn known_shape(value: &str) -> Option<&'static str> {
+    classify::known_shape(value)
+}
+
+/// The password inside a URL's user-info, if any.
+#[pyfunction]
+fn url_password(value: &str) -> Option<String> {
+    classify::url_password(value).map(|r| value[r].to_string())
+}
+
+/// `sha256:` and 8 hex digits: enough to tell values apart, nothing to recover.
+#[pyfunction]
+fn fingerprint(value: &str) -> String {
+    mask::fingerprint(value)
+}
+
+pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Masker>()?;
+    m.add_function(wrap_pyfunction!(secret_name, m)?)?;
+    m.add_function(wrap_pyfunction!(known_shape, m)?)?;
+    m.add_function(wrap_pyfunction!(url_password, m)?)?;
+    m.add_function(wrap_pyfunction!(fingerprint, m)?)?;
+    m.add("MIN_SECRET_CHARS", mask::MIN_SECRET_CHARS)?;
+    Ok(())
+}

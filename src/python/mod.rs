@@ -1,0 +1,89 @@
+//! The pyo3 boundary: converts types and maps errors, nothing else.
+//!
+//! One submodule per part of the core; this one maps errors and builds the module.
+
+mod dotenv;
+mod keyring;
+mod mask;
+mod scan;
+mod vault;
+
+use crate::error::Error;
+use pyo3::exceptions::PyOSError;
+use pyo3::prelude::*;
+use std::sync::{Mutex, MutexGuard};
+
+/// The one place core errors become Python exceptions.
+impl From<Error> for PyErr {
+    fn from(err: Error) -> PyErr {
+        match err {
+            Error::Io { path, source } => {
+                let message = source.to_string();
+                let strerror = message
+                    .split(" (os error")
+                    .next()
+                    .unwrap_or(&message)
+                    .to_string();
+                match source.raw_os_error() {
+                    // OSError(errno, ...) picks FileNotFoundError, PermissionError, ...
+                    Some(errno) => PyOSError::new_err((errno, strerror, path.into_os_string())),
+                    None => PyOSError::new_err(format!("{}: {strerror}", path.display())),
+                }
+            }
+            Error::Decode {
+                ref path,
+                line,
+                column,
+                offset,
+            } => {
+                let message = err.to_string();
+                Python::attach(|py| {
+                    let made = py
+                        .import("safekeys._errors")
+                        .and_then(|m| m.getattr("DotenvDecodeError"))
+                        .and_then(|cls| {
+                            cls.call1((path.as_os_str(), message.as_str(), line, column, offset))
+                        });
+                    match made {
+                        Ok(instance) => PyErr::from_value(instance),
+                        Err(import_failed) => import_failed,
+                    }
+                })
+            }
+            Error::StartNotFound { .. } => PyOSError::new_err(err.to_string()),
+            Error::Keyring { kind, message } => store_error("KeyringError", kind.code(), &message),
+            Error::Vault { kind, message } => store_error("VaultError", kind.code(), &message),
+        }
+    }
+}
+
+/// An instance of one of `safekeys._errors`' key-store errors (``reason``, message).
+fn store_error(class: &str, reason: &str, message: &str) -> PyErr {
+    Python::attach(|py| {
+        let made = py
+            .import("safekeys._errors")
+            .and_then(|m| m.getattr(class))
+            .and_then(|cls| cls.call1((reason, message)));
+        match made {
+            Ok(instance) => PyErr::from_value(instance),
+            Err(import_failed) => import_failed,
+        }
+    })
+}
+
+/// A poisoned lock only means another thread panicked mid-update; the
+/// data is still usable, and refusing to mask would be worse.
+pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    dotenv::register(m)?;
+    mask::register(m)?;
+    keyring::register(m)?;
+    vault::register(m)?;
+    scan::register(m)?;
+    Ok(())
+}
