@@ -1,7 +1,7 @@
-//! safekeys' core in pure Rust: python-dotenv-compatible `.env` handling
-//! the masking engine, the OS keyring and the team store (OpenBao / Vault).
-//! Nothing here knows about Python; `python.rs` (feature `python`) is the
-//! one module that converts types and maps errors for the extension.
+//! safekeys' core in pure Rust: python-dotenv-compatible `.env` handling,
+//! the masking engine, the OS keyring, the team store (OpenBao / Vault) and
+//! the scanner. Nothing here knows about Python; `python/` (feature `python`)
+//! is the one layer that converts types and maps errors for the extension.
 
 pub mod dotenv;
 pub mod error;
