@@ -146,6 +146,65 @@ def test_plain_git_hook_refuses_a_key_and_passes_clean_commits(tmp_path: Path, k
     assert _commits(repo, env) == 4
 
 
+def test_plain_git_hook_scans_what_the_commit_holds(tmp_path: Path, key: str) -> None:
+    """The staged version decides, not the working copy: a key staged and then
+    removed from the working copy is refused; a key only in an unstaged hunk,
+    or added in a renamed file, is judged by what is staged."""
+    env = _env(tmp_path)
+    repo = _repo(tmp_path, env)
+    shutil.copyfile(HOOK, repo / ".git" / "hooks" / "pre-commit")
+    (repo / ".git" / "hooks" / "pre-commit").chmod(0o755)
+    (repo / "config.py").write_text("TIMEOUT = 30\n")
+    assert _git(repo, env, "add", "config.py").returncode == 0
+    assert _git(repo, env, "commit", "-q", "-m", "start").returncode == 0
+
+    # Staged with the key, then cleaned in the working copy only: the commit would hold it.
+    (repo / "config.py").write_text(f"TIMEOUT = 30\nAPI_KEY = '{key}'\n")
+    assert _git(repo, env, "add", "config.py").returncode == 0
+    (repo / "config.py").write_text("TIMEOUT = 30\n")
+    refused = _git(repo, env, "commit", "-q", "-m", "sneaky")
+    assert refused.returncode != 0, refused.stdout + refused.stderr
+    assert "config.py:2" in refused.stdout + refused.stderr
+    assert key[10:30] not in refused.stdout + refused.stderr
+    assert _commits(repo, env) == 1
+
+    # Clean staged, key only in the working copy: the commit holds no key and passes.
+    assert _git(repo, env, "add", "config.py").returncode == 0
+    (repo / "config.py").write_text(f"TIMEOUT = 30\nAPI_KEY = '{key}'\n")
+    ok = _git(repo, env, "commit", "-q", "--allow-empty", "-m", "nothing staged with a key")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+
+    # A key added to a file while renaming it: git reports it as renamed (R), not added.
+    options = "".join(f"OPTION_{i} = {i}\n" for i in range(30))
+    (repo / "config.py").write_text(options)
+    assert _git(repo, env, "add", "config.py").returncode == 0
+    assert _git(repo, env, "commit", "-q", "-m", "options").returncode == 0
+    (repo / "config.py").rename(repo / "settings.py")
+    (repo / "settings.py").write_text(f"{options}API_KEY = '{key}'\n")
+    assert _git(repo, env, "add", "-A").returncode == 0
+    status = _git(repo, env, "diff", "--cached", "--name-status").stdout
+    assert status.startswith("R"), status
+    refused = _git(repo, env, "commit", "-q", "-m", "rename with a key")
+    assert refused.returncode != 0, refused.stdout + refused.stderr
+    assert "settings.py:31" in refused.stdout + refused.stderr
+
+
+def test_scan_staged_needs_a_repository(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    outside = tmp_path / "not-a-repo"
+    outside.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "safekeys", "scan", "--staged"],
+        cwd=outside,
+        env={**env, "GIT_CEILING_DIRECTORIES": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "--staged needs a git work tree" in done.stderr
+
+
 def test_plain_git_hook_refuses_when_safekeys_is_missing(tmp_path: Path) -> None:
     # A PATH with only what the hook needs besides safekeys.
     tools = tmp_path / "tools"

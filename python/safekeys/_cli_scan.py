@@ -33,6 +33,9 @@ note on standard error (invalid UTF-8 is scanned with bad bytes replaced).
 --fix masks findings in notebook outputs in place (atomically, every other
 byte unchanged); findings in cell sources are reported for you to edit.
 
+--staged scans what the next commit holds: the staged (index) version of each
+added, copied or modified file, not the working copy; for pre-commit hooks.
+
 exit codes (scan):
   0  nothing found
   1  something found (also when --fix masked it: re-stage the notebooks)
@@ -62,6 +65,12 @@ def register(command: Callable[[str, str, str], argparse.ArgumentParser]) -> Non
         help="output format (default: text)",
     )
     p.add_argument("--fix", action="store_true", help="mask findings in notebook outputs")
+    p.add_argument(
+        "--staged",
+        action="store_true",
+        help="scan what the next commit holds: the staged version of each added, copied "
+        "or modified file (PATHs limit it), for git pre-commit hooks",
+    )
     p.add_argument(
         "--no-keyring", action="store_true", help="do not look for the OS keyring's keys"
     )
@@ -93,21 +102,28 @@ def _fail(message: str) -> int:
 
 def cmd_scan(args: argparse.Namespace) -> int:
     """Run the scan and print it; the exit code says whether anything was found."""
-    paths = args.paths or ["."]
-    for path in [*paths, *args.env_file]:
+    if args.staged and args.fix:
+        return _fail("--fix works on files, not on what is staged: run it without --staged")
+    paths = args.paths or ([] if args.staged else ["."])
+    # With --staged, PATHs are git pathspecs: a staged file may be gone from the work tree.
+    for path in [*([] if args.staged else paths), *args.env_file]:
         if not os.path.lexists(path):
             return _fail(f"{path}: no such file or directory")
+    options = {
+        "keyring": not args.no_keyring,
+        "dotenv": not args.no_dotenv,
+        "env_files": args.env_file,
+        "registered": False,
+        "max_size": args.max_size,
+        "service": args.service,
+    }
     try:
-        report = scan_report(
-            paths,
-            keyring=not args.no_keyring,
-            dotenv=not args.no_dotenv,
-            env_files=args.env_file,
-            registered=False,
-            fix=args.fix,
-            max_size=args.max_size,
-            service=args.service,
-        )
+        if args.staged:
+            from ._staged import staged_report
+
+            report = staged_report(paths, **options)
+        else:
+            report = scan_report(paths, fix=args.fix, **options)
     except OSError as err:
         return _fail(str(err))
     if args.format == "json":
