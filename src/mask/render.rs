@@ -18,7 +18,7 @@ pub fn render(text: &str) -> String {
 
 /// Drop CSI sequences (`ESC [ params intermediates final`), which colour
 /// text without showing anything.
-fn strip_ansi(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn strip_ansi(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains('\u{1b}') {
         return std::borrow::Cow::Borrowed(text);
     }

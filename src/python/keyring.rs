@@ -1,11 +1,9 @@
 //! The OS keyring (`Keyring`).
 
 use crate::store::keyring::{self, Keyring, ListedValue};
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 use secrecy::{ExposeSecret, SecretString};
-use std::time::Duration;
 
 /// The OS keyring: every call releases the GIL and takes at most `timeout` seconds.
 #[pyclass(module = "safekeys._core", name = "Keyring", frozen)]
@@ -21,15 +19,7 @@ impl KeyringHandle {
     #[new]
     #[pyo3(signature = (timeout=None))]
     fn new(timeout: Option<f64>) -> PyResult<Self> {
-        let timeout = match timeout {
-            None => keyring::DEFAULT_TIMEOUT,
-            Some(seconds) => Duration::try_from_secs_f64(seconds)
-                .ok()
-                .filter(|d| !d.is_zero())
-                .ok_or_else(|| {
-                    PyValueError::new_err("timeout must be a positive number of seconds")
-                })?,
-        };
+        let timeout = super::timeout_or(timeout, keyring::DEFAULT_TIMEOUT)?;
         Ok(KeyringHandle {
             inner: Keyring::new(timeout),
         })

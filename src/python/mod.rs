@@ -9,9 +9,10 @@ mod scan;
 mod vault;
 
 use crate::error::Error;
-use pyo3::exceptions::PyOSError;
+use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 /// The one place core errors become Python exceptions.
 impl From<Error> for PyErr {
@@ -75,6 +76,18 @@ fn store_error(class: &str, reason: &str, message: &str) -> PyErr {
 /// data is still usable, and refusing to mask would be worse.
 pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A `timeout` argument in seconds, or `default` when it is None; zero,
+/// negative, NaN or too large is refused.
+pub(super) fn timeout_or(seconds: Option<f64>, default: Duration) -> PyResult<Duration> {
+    match seconds {
+        None => Ok(default),
+        Some(seconds) => Duration::try_from_secs_f64(seconds)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| PyValueError::new_err("timeout must be a positive number of seconds")),
+    }
 }
 
 #[pymodule]

@@ -1,12 +1,10 @@
 //! The team store (`Vault`): OpenBao / Vault KV v2.
 
 use crate::vault::{self, Vault};
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 use secrecy::{ExposeSecret, SecretString};
 use std::path::PathBuf;
-use std::time::Duration;
 
 /// A Vault / OpenBao client: every call releases the GIL and is bounded by `timeout`.
 #[pyclass(module = "safekeys._core", name = "Vault", frozen)]
@@ -28,15 +26,7 @@ impl VaultHandle {
         ca_cert: Option<PathBuf>,
         timeout: Option<f64>,
     ) -> PyResult<Self> {
-        let timeout = match timeout {
-            None => vault::DEFAULT_TIMEOUT,
-            Some(seconds) => Duration::try_from_secs_f64(seconds)
-                .ok()
-                .filter(|d| !d.is_zero())
-                .ok_or_else(|| {
-                    PyValueError::new_err("timeout must be a positive number of seconds")
-                })?,
-        };
+        let timeout = super::timeout_or(timeout, vault::DEFAULT_TIMEOUT)?;
         let config = vault::Config {
             address: address.unwrap_or_else(|| vault::DEFAULT_ADDRESS.to_string()),
             namespace,

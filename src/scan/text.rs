@@ -128,17 +128,7 @@ pub fn snippet(text: &str, hits: &[Hit], index: usize, line_start: usize) -> Str
 /// `piece` without colour sequences (`ESC[0;31m`), with other control
 /// characters escaped so a terminal shows them instead of obeying them.
 fn push_visible(out: &mut String, piece: &str) {
-    let mut chars = piece.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' && chars.peek() == Some(&'[') {
-            chars.next();
-            for c in chars.by_ref() {
-                if ('@'..='~').contains(&c) {
-                    break;
-                }
-            }
-            continue;
-        }
+    for c in crate::mask::render::strip_ansi(piece).chars() {
         match c {
             '\t' => out.push(' '),
             '\r' => {}
