@@ -28,11 +28,9 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +43,7 @@ from keyring_session import (  # noqa: E402
     dead_bus_address,
     missing_tools,
 )
+from timing import median, run_child, wall  # noqa: E402
 
 SERVICE = "safekeys-bench"
 NAME = "OPENAI_API_KEY"
@@ -100,30 +99,9 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms" if seconds >= 0.001 else f"{seconds * 1e6:.0f} µs"
 
 
-def median(values: list[float]) -> float:
-    return statistics.median(values) if values else float("nan")
-
-
 def child(code: str, env: dict[str, str], cwd: str, warm: int) -> dict[str, Any]:
     prelude = f"NAME={NAME!r}\nSERVICE={SERVICE!r}\nVALUE={VALUE!r}\nWARM={warm}\n"
-    done = subprocess.run(
-        [sys.executable, "-c", prelude + code],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=120,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"benchmark child failed: {done.stderr}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
-def wall(command: list[str], env: dict[str, str], cwd: str) -> tuple[float, int]:
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, env=env, cwd=cwd, timeout=120)
-    return time.perf_counter() - started, done.returncode
+    return run_child(prelude + code, env, cwd)
 
 
 def script(name: str) -> str:
@@ -158,8 +136,8 @@ def processes(env: dict[str, str], cwd: str, rounds: int) -> dict[str, Any]:
     times: dict[str, list[float]] = {k: [] for k in commands}
     for _ in range(rounds):
         for label, command in commands.items():
-            took, code = wall(command, env, cwd)
-            assert code == 0, (label, code)
+            took, done = wall(command, env, cwd)
+            assert done.returncode == 0, (label, done.returncode)
             times[label].append(took)
     return {label: median(values) for label, values in times.items()}
 
@@ -194,8 +172,8 @@ def failures(
                     assert not r["ok"]
                     firsts.append(r["first"])
                     warms += r["warm"]
-                    took, code = wall([script("safekeys"), "get", NAME], env, cwd)
-                    assert code == 3, (label, code)
+                    took, done = wall([script("safekeys"), "get", NAME], env, cwd)
+                    assert done.returncode == 3, (label, done.returncode)
                     procs.append(took)
                     k = child(KEYRING_CHILD, env, cwd, 1)
                     keyring_firsts.append(k["first"])

@@ -27,11 +27,8 @@ import argparse
 import json
 import os
 import platform
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +36,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, os.fspath(HERE.parent / "tests"))
 
 from openbao_server import OpenBao  # noqa: E402
+from timing import median, run_child, wall  # noqa: E402
 
 NAME = "OPENAI_API_KEY"
 VALUE = "sk-proj-bench-" + "Vq7Tw3Er5Ty9Ui1Op4As6Df8Gh2Jk0Lz"
@@ -91,23 +89,8 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.2f} ms" if seconds >= 0.001 else f"{seconds * 1e6:.0f} µs"
 
 
-def median(values: list[float]) -> float:
-    return statistics.median(values) if values else float("nan")
-
-
 def child(code: str, env: dict[str, str], cwd: str, warm: int) -> dict[str, Any]:
-    prelude = f"NAME={NAME!r}\nVALUE={VALUE!r}\nWARM={warm}\n"
-    done = subprocess.run(
-        [sys.executable, "-c", prelude + code],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=120,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"benchmark child failed: {done.stderr}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_child(f"NAME={NAME!r}\nVALUE={VALUE!r}\nWARM={warm}\n" + code, env, cwd)
     if not result["ok"]:
         raise RuntimeError("a benchmark child read the wrong value")
     return result
@@ -138,9 +121,8 @@ def processes(env: dict[str, str], cwd: str, rounds: int) -> dict[str, float]:
     times: dict[str, list[float]] = {label: [] for label in commands}
     for _ in range(rounds):
         for label, command in commands.items():
-            started = time.perf_counter()
-            done = subprocess.run(command, capture_output=True, env=env, cwd=cwd, timeout=120)
-            times[label].append(time.perf_counter() - started)
+            took, done = wall(command, env, cwd)
+            times[label].append(took)
             if done.returncode != 0:
                 raise RuntimeError(f"{label} failed: {done.stderr!r}")
     return {label: median(values) for label, values in times.items()}
