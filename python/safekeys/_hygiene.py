@@ -171,9 +171,16 @@ def git_exposure(path: str) -> Optional[Problem]:
     )
 
 
-def _trusted_directories() -> list[str]:
-    raw = os.environ.get("SAFEKEYS_TRUSTED_DIRS", "")
-    return [os.path.abspath(p) for p in raw.split(os.pathsep) if p]
+def _trusted(directory: str) -> bool:
+    """Whether ``SAFEKEYS_TRUSTED_DIRS`` lists ``directory`` or one above it (``*``: all)."""
+    for entry in os.environ.get("SAFEKEYS_TRUSTED_DIRS", "").split(os.pathsep):
+        if entry == "*":
+            return True
+        if entry:
+            top = os.path.abspath(entry)
+            if directory == top or directory.startswith(top.rstrip(os.sep) + os.sep):
+                return True
+    return False
 
 
 def foreign_owner(path: str) -> Optional[Problem]:
@@ -201,10 +208,7 @@ def foreign_owner(path: str) -> Optional[Problem]:
             owners.append((where, uid))
     if not owners:
         return None
-    trusted = _trusted_directories()
-    if "*" in os.environ.get("SAFEKEYS_TRUSTED_DIRS", "").split(os.pathsep):
-        return None
-    if any(directory == t or directory.startswith(t.rstrip(os.sep) + os.sep) for t in trusted):
+    if _trusted(directory):
         return None
     where, uid = owners[0]
     kind = "it" if where == absolute else f"its directory {directory}"
