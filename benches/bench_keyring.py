@@ -54,7 +54,7 @@ SAFEKEYS_CHILD = """
 import json, sys, time
 t0 = time.perf_counter()
 import safekeys
-from safekeys import _keyring
+from safekeys.stores import keyring as _keyring
 t1 = time.perf_counter()
 value = safekeys.getenv(NAME, "<default>")
 t2 = time.perf_counter()

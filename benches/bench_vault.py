@@ -55,7 +55,7 @@ for _ in range(WARM):
 os.environ["SAFEKEYS_VAULT_CACHE_TTL"] = "0"
 for _ in range(WARM):
     s = time.perf_counter(); safekeys.getenv(NAME); uncached.append(time.perf_counter() - s)
-from safekeys import _vault
+from safekeys.stores import team as _vault
 client, token = _vault.client(), os.environ["VAULT_TOKEN"]
 for _ in range(WARM):
     s = time.perf_counter(); client.read(token, NAME); raw.append(time.perf_counter() - s)

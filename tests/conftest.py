@@ -183,3 +183,42 @@ def ring():
     session = keyring_session.shared_session()
     with keyring_session.environment(session.env):
         yield session
+
+
+@pytest.fixture
+def saved_environ():
+    """``os.environ`` put back as it was before the test."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture
+def fresh_safekeys(monkeypatch: pytest.MonkeyPatch, saved_environ: None) -> None:
+    """safekeys' process state as right after ``import safekeys``, and
+    ``os.environ`` as it was, afterwards: nothing loaded, registered for
+    masking, remembered for reloads or reported, and a chain of its own."""
+    from safekeys import _core, _masking
+    from safekeys.dotenv import loaded, reload
+    from safekeys.sources import chain
+    from safekeys.sources.dotenv import DOTENV
+
+    monkeypatch.setattr(loaded, "LOADED", loaded.Loaded())
+    monkeypatch.setattr(DOTENV, "_found", {})
+    monkeypatch.setattr(DOTENV, "_found_stamp", None)
+    monkeypatch.setattr(chain, "_chain", list(chain._chain))
+    monkeypatch.setattr(chain, "_reported", set())
+    monkeypatch.setattr(_masking, "MASKER", _core.Masker())
+    monkeypatch.setattr(_masking, "_decisions", {})
+    monkeypatch.setattr(_masking, "_warned_short", set())
+    monkeypatch.setattr(_masking, "_active", False)
+    monkeypatch.setattr(reload, "_set_by_us", {})
+    monkeypatch.setattr(reload, "_loads", {})
+
+
+def source_of(name: str) -> Optional[str]:
+    """Which source safekeys last recorded ``name`` from (as ``%safekeys`` shows it)."""
+    import safekeys
+
+    return {d.name: d.source for d in safekeys.registered()}.get(name)

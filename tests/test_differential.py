@@ -24,7 +24,6 @@ import pytest
 import safekeys
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from safekeys import _core, _masking, _resolve
 
 import dotenv
 
@@ -518,13 +517,8 @@ def compare_rewrite(doc: str, seed, caplog, path) -> None:
 
 
 @pytest.fixture(autouse=True)
-def isolated(monkeypatch):
+def isolated(monkeypatch, fresh_safekeys):
     """Known variables for references; nothing left behind in os.environ or safekeys."""
-    monkeypatch.setattr(_resolve, "DOTENV", _resolve.DotenvSource())
-    # load_dotenv also registers secrets for masking: keep that state per test.
-    monkeypatch.setattr(_masking, "ENGINE", _core.Masker())
-    monkeypatch.setattr(_masking, "_decisions", {})
-    monkeypatch.setattr(_masking, "_warned_short", set())
     monkeypatch.delenv("PYTHON_DOTENV_DISABLED", raising=False)
     monkeypatch.delenv(UNSET, raising=False)
     for name, value in ENVIRON.items():

@@ -29,7 +29,6 @@ from unittest import mock
 
 import pytest
 import safekeys
-from safekeys import _core, _masking, _resolve
 
 import dotenv
 
@@ -82,20 +81,11 @@ def lib(request) -> Lib:
 
 
 @pytest.fixture(autouse=True)
-def isolated(monkeypatch, caplog):
+def isolated(monkeypatch, caplog, fresh_safekeys):
     """No loaded values left in safekeys, no PYTHON_DOTENV_DISABLED from the shell."""
-    monkeypatch.setattr(_resolve, "DOTENV", _resolve.DotenvSource())
-    # load_dotenv also registers secrets for masking: keep that state per test.
-    monkeypatch.setattr(_masking, "ENGINE", _core.Masker())
-    monkeypatch.setattr(_masking, "_decisions", {})
-    monkeypatch.setattr(_masking, "_warned_short", set())
     monkeypatch.delenv("PYTHON_DOTENV_DISABLED", raising=False)
     caplog.set_level(logging.DEBUG, logger="dotenv.main")
     caplog.set_level(logging.DEBUG, logger="safekeys")
-    saved = dict(os.environ)
-    yield
-    os.environ.clear()
-    os.environ.update(saved)
 
 
 @pytest.fixture

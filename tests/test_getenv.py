@@ -9,23 +9,20 @@ import textwrap
 
 import pytest
 import safekeys
-from safekeys import _resolve
+from conftest import source_of
+from safekeys.sources import base, chain
+from safekeys.sources.dotenv import DOTENV
+from safekeys.sources.environment import ENVIRON
 
 SECRET = "sk-test-0123456789abcdefghijklmnop"
 
 
 @pytest.fixture(autouse=True)
-def fresh_chain(monkeypatch):
+def fresh_chain(monkeypatch, fresh_safekeys):
     """Each test starts with nothing loaded and leaves os.environ as it was."""
-    monkeypatch.setattr(_resolve, "DOTENV", _resolve.DotenvSource())
-    monkeypatch.setattr(_resolve, "_chain", [_resolve.ENVIRON, _resolve.DOTENV])
-    monkeypatch.setattr(_resolve, "_found_in", {})
+    monkeypatch.setattr(chain, "_chain", [ENVIRON, DOTENV])
     for name in ("SK_TEST_A", "SK_TEST_B", "SK_TEST_MISSING"):
         monkeypatch.delenv(name, raising=False)
-    saved = dict(os.environ)
-    yield
-    os.environ.clear()
-    os.environ.update(saved)
 
 
 def test_environment_wins_over_dotenv(tmp_path, monkeypatch):
@@ -35,7 +32,7 @@ def test_environment_wins_over_dotenv(tmp_path, monkeypatch):
     assert safekeys.load_dotenv(env) is True
     assert safekeys.getenv("SK_TEST_A") == "from-env"
     assert safekeys.getenv("SK_TEST_B") == "file-only"
-    assert _resolve.found_in() == {"SK_TEST_A": "environment", "SK_TEST_B": "environment"}
+    assert (source_of("SK_TEST_A"), source_of("SK_TEST_B")) == ("environment", "environment")
 
 
 def test_loaded_value_survives_removal_from_environ(tmp_path, monkeypatch):
@@ -44,8 +41,8 @@ def test_loaded_value_survives_removal_from_environ(tmp_path, monkeypatch):
     safekeys.load_dotenv(env)
     monkeypatch.delenv("SK_TEST_A")
     assert safekeys.getenv("SK_TEST_A") == "from-file"
-    assert _resolve.found_in()["SK_TEST_A"] == ".env"
-    assert _resolve.DOTENV.origin("SK_TEST_A") == str(env)
+    assert source_of("SK_TEST_A") == ".env"
+    assert DOTENV.origin("SK_TEST_A") == str(env)
 
 
 def test_default_when_absent():
@@ -68,7 +65,7 @@ def test_require_returns_or_explains():
 
 
 def test_added_source_is_asked_in_order():
-    class Fixed(_resolve.Source):
+    class Fixed(base.Source):
         label = "fixed"
         hint = "ask the fixture for {name}"
 
@@ -76,7 +73,7 @@ def test_added_source_is_asked_in_order():
             return "from-fixed" if name == "SK_TEST_B" else None
 
     fixed = Fixed()
-    _resolve.add_source(fixed)
+    chain.add_source(fixed)
     assert safekeys.getenv("SK_TEST_B") == "from-fixed"
     os.environ["SK_TEST_B"] = "from-env"
     assert safekeys.getenv("SK_TEST_B") == "from-env"
@@ -86,7 +83,7 @@ def test_added_source_is_asked_in_order():
 
 def test_resolution_repr_hides_the_value():
     os.environ["SK_TEST_A"] = SECRET
-    hit = _resolve.resolve("SK_TEST_A")
+    hit = chain.resolve("SK_TEST_A")
     assert hit is not None and hit.value == SECRET
     assert SECRET not in repr(hit)
     assert "length=" in repr(hit)

@@ -4,7 +4,7 @@ and nothing for look-alikes."""
 
 from __future__ import annotations
 
-from safekeys import _guard
+from safekeys.notebook import guard as _guard
 
 AWS_ID = "AKIA" + "QW3RT7YU9IOP2ASD"
 AWS_SECRET = "wJ8r" + "Xz2Lq9Vn4Tb7Mk1Hs6Df3Gp0Yc5Ue8Ia2Ro7"

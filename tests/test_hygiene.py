@@ -16,7 +16,7 @@ import uuid
 import pytest
 import safekeys
 from conftest import cell_text
-from safekeys import _hygiene
+from safekeys.dotenv import hygiene as _hygiene
 
 SECRET = "sk-proj-" + "Hy9Wq2Zr7Lt4Xv8Nb1Mc6Kd3Jf5Ps0Yg"
 OTHER_USER = "safekeys-other"

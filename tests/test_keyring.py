@@ -17,8 +17,15 @@ import uuid
 
 import pytest
 import safekeys
+from conftest import source_of
 from keyring_session import KeyringSession, SessionBus, dead_bus_address
-from safekeys import KeyringError, _keyring, _resolve
+from safekeys import KeyringError
+from safekeys.dotenv import loaded
+from safekeys.sources import chain
+from safekeys.sources.dotenv import DOTENV
+from safekeys.sources.environment import ENVIRON
+from safekeys.sources.keyring import KEYRING
+from safekeys.stores import keyring as _keyring
 
 SECRET = "sk-proj-kr-0123456789abcdefghijklmnopqrstuv"
 HANG_GUARD = 0.5  # seconds: a failure must be reported well before this
@@ -30,12 +37,10 @@ def service(ring, monkeypatch):
     name = f"safekeys-test-{uuid.uuid4().hex[:12]}"
     monkeypatch.setenv("SAFEKEYS_SERVICE", name)
     monkeypatch.delenv("SAFEKEYS_KEYRING", raising=False)
-    dotenv = _resolve.DotenvSource()
-    dotenv.record({}, "<none>")  # no .env from the working directory
-    monkeypatch.setattr(_resolve, "DOTENV", dotenv)
-    monkeypatch.setattr(_resolve, "_chain", [_resolve.ENVIRON, dotenv, _resolve.KEYRING])
-    monkeypatch.setattr(_resolve, "_found_in", {})
-    monkeypatch.setattr(_resolve, "_reported", set())
+    monkeypatch.setattr(loaded, "LOADED", loaded.Loaded())
+    loaded.LOADED.record({}, "<none>")  # no .env from the working directory
+    monkeypatch.setattr(chain, "_chain", [ENVIRON, DOTENV, KEYRING])
+    monkeypatch.setattr(chain, "_reported", set())
     yield name
     _keyring.handle().reset()
 
@@ -76,7 +81,7 @@ def test_store_read_list_delete(service):
     assert safekeys.getenv(name) is None
     safekeys.store_key(name, SECRET)
     assert safekeys.getenv(name) == SECRET
-    assert _resolve.found_in()[name] == "keyring"
+    assert source_of(name) == "keyring"
     # Masked because it came from the keyring, whatever its name.
     assert safekeys.scrub(f"key={SECRET}") == f"key=[masked:{name}]"
     listed = safekeys.list_keys()
@@ -111,9 +116,9 @@ def test_environment_and_dotenv_come_before_the_keyring(service, monkeypatch, tm
     monkeypatch.delenv(name)
     env_file = tmp_path / ".env"
     env_file.write_text(f"{name}=from-dotenv\n")
-    _resolve.DOTENV.record({name: "from-dotenv"}, str(env_file))
+    loaded.LOADED.record({name: "from-dotenv"}, str(env_file))
     assert safekeys.getenv(name) == "from-dotenv"
-    assert _resolve.found_in()[name] == ".env"
+    assert source_of(name) == ".env"
 
 
 def test_service_from_argument_and_environment(service, monkeypatch):
@@ -268,7 +273,7 @@ def test_prompt_asks_once_stores_and_masks(service, monkeypatch):
     monkeypatch.setattr("getpass.getpass", fake_getpass)
     assert safekeys.getenv(name, prompt=True) == SECRET
     assert len(asked) == 1 and name in asked[0] and SECRET not in asked[0]
-    assert _resolve.found_in()[name] == "prompt"
+    assert source_of(name) == "prompt"
     assert safekeys.scrub(SECRET) == f"[masked:{name}]"
     # Stored: the next lookup needs no prompt.
     assert safekeys.getenv(name, prompt=True) == SECRET

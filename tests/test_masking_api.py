@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 
 import pytest
 import safekeys
@@ -14,16 +13,8 @@ KEY = "sk-proj-FAKE9xQ2mLp7Rz4Kd8Wt1Vb6Nc3Hy5Js0Ga"
 
 
 @pytest.fixture(autouse=True)
-def fresh_engine(monkeypatch):
-    """A new registry per test, and os.environ as it was afterwards."""
-    saved = dict(os.environ)
-    monkeypatch.setattr(_masking, "ENGINE", _core.Masker())
-    monkeypatch.setattr(_masking, "_decisions", {})
-    monkeypatch.setattr(_masking, "_warned_short", set())
-    monkeypatch.setattr(_masking, "_active", False)
-    yield
-    os.environ.clear()
-    os.environ.update(saved)
+def fresh_engine(fresh_safekeys):
+    """A new masker per test, and os.environ as it was afterwards."""
 
 
 def test_mask_scrub_unmask():

@@ -9,21 +9,14 @@ import os
 import pytest
 import safekeys
 from conftest import cell_errors, stdout_text
-from safekeys import _reload
 
 OLD_KEY = "sk-proj-FAKEoldAAAA1111bbbb2222cccc3333dddd"
 NEW_KEY = "sk-proj-FAKEnewEEEE5555ffff6666gggg7777hhhh"
 
 
 @pytest.fixture
-def environ_guard(monkeypatch):
+def environ_guard(fresh_safekeys):
     """Restore os.environ and forget what safekeys set, after each test."""
-    saved = dict(os.environ)
-    monkeypatch.setattr(_reload, "_set_by_us", {})
-    monkeypatch.setattr(_reload, "_loads", {})
-    yield
-    os.environ.clear()
-    os.environ.update(saved)
 
 
 # --- reloads -----------------------------------------------------------------
@@ -91,7 +84,7 @@ def test_strict_missing_file_names_the_path(tmp_path, environ_guard):
 
 def test_strict_without_a_file_names_where_it_searched(tmp_path, environ_guard, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("safekeys._find._is_interactive", lambda: True)
+    monkeypatch.setattr("safekeys.dotenv.find._is_interactive", lambda: True)
     with pytest.raises(FileNotFoundError, match=f"no .env file in {tmp_path} or any"):
         safekeys.load_dotenv(strict=True)
 

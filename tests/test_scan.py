@@ -26,7 +26,7 @@ from typing import Optional
 import nbformat
 import pytest
 import safekeys
-from safekeys import _scan
+from safekeys.scanner import api as _scan
 
 RNG = random.Random(20261128)
 ALNUM = string.ascii_letters + string.digits

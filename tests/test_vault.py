@@ -18,8 +18,11 @@ import uuid
 
 import pytest
 import safekeys
+from conftest import source_of
 from openbao_server import BaoMissing, OpenBao, bao_binary
-from safekeys import MissingKeyError, VaultError, _vault
+from safekeys import MissingKeyError, VaultError
+from safekeys.stores import keyring as _keyring
+from safekeys.stores import team as _vault
 
 READER = 'path "secret/data/safekeys/*" { capabilities = ["read"] }'
 WRITER = 'path "secret/data/safekeys/*" { capabilities = ["create", "update", "read"] }'
@@ -101,9 +104,7 @@ def test_getenv_reads_a_key_and_masks_it_and_the_token(team, monkeypatch):
     monkeypatch.setenv("VAULT_TOKEN", token)
     assert safekeys.getenv(name) == value
     assert safekeys.require(name) == value
-    from safekeys._resolve import found_in
-
-    assert found_in()[name] == "team store"
+    assert source_of(name) == "team store"
     assert safekeys.scrub(f"key={value}!") == f"key=[masked:{name}]!"
     assert safekeys.scrub(f"Bearer {token}") == "Bearer [masked:VAULT_TOKEN]"
 
@@ -450,7 +451,7 @@ def test_vault_login_with_approle_stores_a_token_that_getenv_uses(team, ring, mo
     assert done.returncode == 0, done.stderr
     assert "stored the token in the OS keyring" in done.stdout
     assert "policies default, reader" in done.stdout
-    stored = safekeys._keyring.lookup("VAULT_TOKEN")
+    stored = _keyring.lookup("VAULT_TOKEN")
     assert stored and stored.startswith("s.")
 
     code = (
@@ -477,14 +478,14 @@ def test_vault_login_refuses_a_root_token(team, ring, monkeypatch):
     done = cli("vault", "login", "--token", input=team.root_token, env=env)
     assert done.returncode == 5
     assert "not storing a root token" in done.stderr
-    assert safekeys._keyring.lookup("VAULT_TOKEN") is None
+    assert _keyring.lookup("VAULT_TOKEN") is None
     scoped = team.token("reader")
     done2 = cli("vault", "login", "--token", input=scoped, env=env)
     assert done2.returncode == 0, done2.stderr
-    assert safekeys._keyring.lookup("VAULT_TOKEN") == scoped
+    assert _keyring.lookup("VAULT_TOKEN") == scoped
     forced = cli("vault", "login", "--token", "--allow-root", input=team.root_token, env=env)
     assert forced.returncode == 0, forced.stderr
-    assert safekeys._keyring.lookup("VAULT_TOKEN") == team.root_token
+    assert _keyring.lookup("VAULT_TOKEN") == team.root_token
     texts = done.stdout + done.stderr + done2.stdout + done2.stderr + forced.stdout + forced.stderr
     assert_clean(texts, team.root_token, scoped)
 

@@ -5,20 +5,14 @@ A drop-in, faster python-dotenv (``load_dotenv``, ``dotenv_values``,
 ``require``, which find a key without it being typed into a cell (the
 environment, ``.env``, the OS keyring, a team store (OpenBao / Vault) or a
 hidden prompt), ``store_key``, ``delete_key``, ``list_keys`` for the OS
-keyring and ``rotate`` for the team store.
+keyring, ``rotate`` for the team store, ``mask``/``unmask``/``scrub`` for
+masking and ``scan`` for leaked keys. How the package is laid out:
+docs/architecture.md.
 """
 
 from __future__ import annotations
 
 from ._core import __version__
-from ._dotenv import (
-    dotenv_values,
-    get_cli_string,
-    get_key,
-    load_dotenv,
-    set_key,
-    unset_key,
-)
 from ._errors import (
     DotenvDecodeError,
     DotenvSyntaxError,
@@ -27,49 +21,54 @@ from ._errors import (
     MissingKeyError,
     VaultError,
 )
-from ._find import find_dotenv
-from ._resolve import getenv, require
-from ._vault import rotate  # importing _vault puts the team store in getenv's chain
+from ._masking import mask, registered, scrub, unmask
+from .dotenv.api import (
+    dotenv_values,
+    get_cli_string,
+    get_key,
+    load_dotenv,
+    set_key,
+    unset_key,
+)
+from .dotenv.find import find_dotenv
+from .sources.chain import getenv, require
+from .stores.keyring import StoredKey, delete_key, list_keys, store_key
+from .stores.team import rotate
 
-_MASKING = frozenset({"mask", "registered", "scrub", "unmask"})
-_KEYRING = frozenset({"StoredKey", "delete_key", "list_keys", "store_key"})
-_SCAN = frozenset({"scan"})
+# Loaded on first use, so that `import safekeys` stays cheap (the scanner's
+# Python side imports dataclasses and typing): name -> module.
+_LAZY = {"scan": "scanner.api"}
 
 
 def __getattr__(name: str) -> object:
-    # The masking and keyring APIs load on first use: `import safekeys` stays cheap.
-    if name in _MASKING:
-        from . import _masking
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'safekeys' has no attribute {name!r}")
+    import importlib
 
-        return getattr(_masking, name)
-    if name in _KEYRING:
-        from . import _keyring
+    return getattr(importlib.import_module(f".{module}", __name__), name)
 
-        return getattr(_keyring, name)
-    if name in _SCAN:
-        from . import _scan
 
-        return getattr(_scan, name)
-    raise AttributeError(f"module 'safekeys' has no attribute {name!r}")
+def __dir__() -> list[str]:
+    # Tab completion offers the lazily loaded names too.
+    return sorted({*globals(), *_LAZY})
 
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from ._keyring import StoredKey, delete_key, list_keys, store_key
-    from ._masking import mask, registered, scrub, unmask
-    from ._scan import scan
+    from .scanner.api import scan
 
 
 def load_ipython_extension(ipython: object) -> None:
     """``%load_ext safekeys``: load ``.env`` and mask secrets in every output."""
-    from .ipython import load_ipython_extension as load
+    from .notebook.load import load_ipython_extension as load
 
     load(ipython)
 
 
 def unload_ipython_extension(ipython: object) -> None:
     """``%unload_ext safekeys``: stop masking and restore the kernel."""
-    from .ipython import unload_ipython_extension as unload
+    from .notebook.load import unload_ipython_extension as unload
 
     unload(ipython)
 

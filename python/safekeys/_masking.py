@@ -1,34 +1,61 @@
 """Which values get masked, and the public ``mask`` / ``unmask`` / ``scrub`` API.
 
-The policy follows DESIGN.md: everything from the keyring, a team store, a
-prompt or ``mask()``; from ``.env`` and the environment, values whose name
-looks secret, whose shape is a well-known key format, or the password of a
-URL. Values under 6 characters are never masked.
+The policy (docs/architecture.md, "Which values are secrets"): everything
+from the keyring, a team store, a prompt or ``mask()``; from ``.env`` and the
+environment, values whose name looks secret, whose shape is a well-known key
+format, or the password of a URL. Values under 6 characters are never masked.
+``why_secret`` is that decision, the one every part of safekeys asks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import NamedTuple, Optional
-
 from . import _core, _log
 
-ENGINE = _core.Masker()
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Optional
+
+#: The process's masking engine: every registered secret, every output scrubbed by it.
+MASKER = _core.Masker()
 MIN_CHARS: int = _core.MIN_SECRET_CHARS
 
 # Sources whose every value is a secret, whatever its name or shape.
 ALWAYS_SECRET = frozenset({"keyring", "team store", "prompt", "explicit"})
 
 
-class Decision(NamedTuple):
+class Decision:
     """What safekeys decided about one key. Never holds the value."""
 
-    name: str
-    source: str
-    length: int
-    fingerprint: str
-    masked: bool
-    why: str
+    __slots__ = ("fingerprint", "length", "masked", "name", "source", "why")
+    _fields = ("name", "source", "length", "fingerprint", "masked", "why")
+
+    def __init__(
+        self, name: str, source: str, length: int, fingerprint: str, masked: bool, why: str
+    ) -> None:
+        self.name = name
+        self.source = source
+        self.length = length
+        self.fingerprint = fingerprint
+        self.masked = masked
+        self.why = why
+
+    def _astuple(self) -> tuple[object, ...]:
+        return tuple(getattr(self, field) for field in self._fields)
+
+    def _replace(self, **changes: object) -> Decision:
+        fields = dict(zip(self._fields, self._astuple()), **changes)
+        return Decision(**fields)  # type: ignore[arg-type]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Decision) and self._astuple() == other._astuple()
+
+    def __hash__(self) -> int:
+        return hash(self._astuple())
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields)
+        return f"Decision({inner})"
 
 
 _decisions: dict[str, Decision] = {}
@@ -59,8 +86,10 @@ def set_active(active: bool) -> None:
                 _warn_short(decision.name)
 
 
-def _why_secret(name: str, value: str, source: str) -> tuple[Optional[str], str]:
-    """``(why, text_to_mask)``; ``why`` is None for an ordinary value."""
+def why_secret(name: str, value: str, source: str = "") -> tuple[Optional[str], str]:
+    """Whether ``value`` (under the variable ``name``, from ``source``) is a
+    secret: ``(why, text_to_mask)``, ``why`` None for an ordinary value. The
+    text to mask is the value, or only the password of a URL."""
     if source in ALWAYS_SECRET:
         return f"comes from {source}", value
     if _core.secret_name(name):
@@ -70,14 +99,14 @@ def _why_secret(name: str, value: str, source: str) -> tuple[Optional[str], str]
         return f"looks like a {shape}", value
     password = _core.url_password(value)
     if password is not None:
-        return "password in a URL (only the password is masked)", password
+        return "password in a URL", password
     return None, value
 
 
 def _decide(name: str, value: str, source: str, note_ordinary: bool) -> Optional[str]:
     """Record what to do with ``value``; the text to register for masking, if any."""
     try:
-        why, secret = _why_secret(name, value, source)
+        why, secret = why_secret(name, value, source)
     except UnicodeEncodeError:
         # Lone surrogates (undecodable bytes from the OS) cannot cross into
         # the Rust engine; python-dotenv loads such values all the same.
@@ -94,6 +123,8 @@ def _decide(name: str, value: str, source: str, note_ordinary: bool) -> Optional
             _warn_short(name)
     else:
         to_mask = secret
+        if secret != value:
+            why += " (only the password is masked)"
     _decisions[name] = Decision(
         name, source, len(value), _core.fingerprint(value), to_mask is not None, why
     )
@@ -110,7 +141,7 @@ def consider_many(
         if secret is not None:
             register.append((name, secret, source))
     if register:
-        ENGINE.add_many(register)
+        MASKER.add_many(register)
 
 
 def consider(name: str, value: str, source: str, *, note_ordinary: bool = True) -> bool:
@@ -118,7 +149,7 @@ def consider(name: str, value: str, source: str, *, note_ordinary: bool = True) 
     (for an ordinary value only with ``note_ordinary``)."""
     secret = _decide(name, value, source, note_ordinary)
     if secret is not None:
-        ENGINE.add(name, secret, source)
+        MASKER.add(name, secret, source)
     return secret is not None
 
 
@@ -131,7 +162,7 @@ def mask(value: str, name: Optional[str] = None) -> None:
     if not isinstance(value, str):
         raise TypeError(f"mask() takes a str, not {type(value).__name__}")
     label = name or "secret"
-    if ENGINE.add(label, value, "explicit") == "too-short":
+    if MASKER.add(label, value, "explicit") == "too-short":
         raise ValueError(f"values under {MIN_CHARS} characters cannot be masked")
     _decisions[label] = Decision(
         label, "explicit", len(value), _core.fingerprint(value), True, "registered with mask()"
@@ -140,7 +171,7 @@ def mask(value: str, name: Optional[str] = None) -> None:
 
 def unmask(name_or_value: str) -> bool:
     """Stop masking a value, given its name or the value itself. Returns whether it was masked."""
-    removed = ENGINE.remove_name(name_or_value) > 0 or ENGINE.remove_value(name_or_value)
+    removed = MASKER.remove_name(name_or_value) > 0 or MASKER.remove_value(name_or_value)
     if name_or_value in _decisions:
         old = _decisions[name_or_value]
         _decisions[name_or_value] = old._replace(masked=False, why="unmasked")
@@ -149,7 +180,7 @@ def unmask(name_or_value: str) -> bool:
 
 def scrub(text: str) -> str:
     """``text`` with every registered secret, in every form, replaced by ``[masked:NAME]``."""
-    return ENGINE.scrub(text)
+    return MASKER.scrub(text)
 
 
 def decided(name: str, value: str) -> bool:

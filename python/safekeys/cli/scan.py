@@ -7,14 +7,19 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable
 
-from . import _core
-from ._scan import DEFAULT_MAX_SIZE, KINDS, Finding, ScanReport, scan_report
+from .. import _core
+from ..scanner.api import DEFAULT_MAX_SIZE, KINDS, Finding, ScanReport, scan_report
+from ..scanner.staged import staged_report
+from .common import USAGE
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .common import Command
+
+# scan's own codes: whether anything was found (2 is the shared usage error).
 CLEAN = 0
 FOUND = 1
-USAGE = 2
 
 DETAILS = """\
 Looks for your own secrets (the values of .env files: the nearest one above the
@@ -54,7 +59,7 @@ def _size(text: str) -> int:
     return int(number) * scale
 
 
-def register(command: Callable[[str, str, str], argparse.ArgumentParser]) -> None:
+def register(command: Command) -> None:
     """Add the ``scan`` command to the CLI (``command`` makes a subparser)."""
     p = command("scan", "Find leaked keys in files and notebooks.", DETAILS)
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
@@ -119,8 +124,6 @@ def cmd_scan(args: argparse.Namespace) -> int:
     }
     try:
         if args.staged:
-            from ._staged import staged_report
-
             report = staged_report(paths, **options)
         else:
             report = scan_report(paths, fix=args.fix, **options)

@@ -23,7 +23,7 @@ The token comes from ``VAULT_TOKEN``, else the OS keyring (service ``safekeys``,
 name ``VAULT_TOKEN``: where ``safekeys vault login`` and ``safekeys set
 VAULT_TOKEN`` put it), else the token file ``~/.vault-token`` that ``bao login``
 and ``vault login`` write. The token chain lives here, not in the Rust core,
-because the keyring lookup is this package's (``_keyring``) and its problems
+because the keyring lookup is this package's (``stores.keyring``) and its problems
 are reported the same way. On first use safekeys asks the server for the
 token's TTL; a renewable token is renewed once less than half its TTL is
 left. Tokens and values are registered for masking as soon as they are read.
@@ -35,9 +35,9 @@ import itertools
 import os
 import time
 
-from . import _core, _log
-from ._errors import KeyringError, VaultError
-from ._resolve import KEYRING, Source, SourceUnavailable, add_source
+from .. import _core, _log, _masking, _settings
+from .._errors import KeyringError, VaultError
+from . import keyring
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -88,45 +88,27 @@ class Token:
 _token: Optional[Token] = None
 
 
-_OFF = frozenset({"0", "false", "no", "off"})
-
-
 def configured() -> bool:
     """Whether ``getenv`` asks a team store: ``VAULT_ADDR`` or ``SAFEKEYS_VAULT_PATH``
     is set, and ``SAFEKEYS_VAULT=0`` does not turn it off (for a shell whose
     ``VAULT_ADDR`` is meant for other tools)."""
-    env = os.environ
-    if env.get("SAFEKEYS_VAULT", "").strip().lower() in _OFF:
+    if not _settings.team_store():
         return False
-    return bool(env.get("VAULT_ADDR") or env.get("SAFEKEYS_VAULT_PATH"))
-
-
-def _number(variable: str, default: Optional[float]) -> Optional[float]:
-    setting = os.environ.get(variable, "").strip()
-    if not setting:
-        return default
-    try:
-        number = float(setting)
-    except ValueError:
-        number = -1.0
-    if number < 0 or number != number:
-        _log.warning("safekeys: ignoring %s=%r (not a number of seconds)", variable, setting)
-        return default
-    return number
+    return bool(os.environ.get("VAULT_ADDR") or _settings.team_store_path())
 
 
 def cache_ttl() -> float:
     """Seconds a value read from the server is reused (``SAFEKEYS_VAULT_CACHE_TTL``)."""
-    return _number("SAFEKEYS_VAULT_CACHE_TTL", DEFAULT_CACHE_TTL) or 0.0
+    return _settings.team_store_cache_ttl(DEFAULT_CACHE_TTL)
 
 
-def _settings() -> tuple[Optional[str], ...]:
+def _settings_now() -> tuple[Optional[str], ...]:
     env = os.environ
-    timeout = _number("SAFEKEYS_VAULT_TIMEOUT", None)
+    timeout = _settings.team_store_timeout()
     return (
         env.get("VAULT_ADDR") or None,
         env.get("VAULT_NAMESPACE") or None,
-        env.get("SAFEKEYS_VAULT_PATH") or None,
+        _settings.team_store_path(),
         env.get("VAULT_CACERT") or None,
         None if not timeout else str(timeout),
     )
@@ -139,7 +121,7 @@ def client() -> _core.Vault:
     another unusable setting (``"config"``); connects to nothing.
     """
     global _client
-    settings = _settings()
+    settings = _settings_now()
     current = _client
     if current is not None and current[0] == settings:
         return current[1]
@@ -167,11 +149,9 @@ def find_token(service: Optional[str] = None) -> tuple[Optional[str], str, list[
     token = os.environ.get(TOKEN_NAME, "").strip()
     if token:
         return token, f"${TOKEN_NAME}", problems
-    if KEYRING.active():
-        from . import _keyring
-
+    if keyring.enabled():
         try:
-            found = _keyring.lookup(TOKEN_NAME, service)
+            found = keyring.lookup(TOKEN_NAME, service)
         except KeyringError as err:
             problems.append(f"the OS keyring could not be read: {err}")
         else:
@@ -203,8 +183,6 @@ def _current_token() -> Token:
         )
     current = _token
     if current is None or current.value != value:
-        from . import _masking
-
         _masking.consider(TOKEN_NAME, value, LABEL)
         current = _token = Token(value, origin)
     return current
@@ -265,8 +243,6 @@ def read(name: str) -> Optional[str]:
     _fresh(vault, token, doing)
     value = _explained(lambda: vault.read(token.value, name), token, doing)
     if value is not None:
-        from . import _masking
-
         _masking.consider(name, value, LABEL)
     if ttl > 0:
         _cache[key] = (value, time.monotonic() + ttl, token.generation)
@@ -306,8 +282,6 @@ def rotate(name: str, value: str) -> int:
     token = _current_token()
     doing = f"rotating {name} at {vault.address}"
     _fresh(vault, token, doing)
-    from . import _masking
-
     _masking.consider(name, value, LABEL)
     try:
         previous = _explained(lambda: vault.read(token.value, name), token, doing)
@@ -330,34 +304,3 @@ def clear_cache() -> None:
     global _token
     _cache.clear()
     _token = None
-
-
-class VaultSource(Source):
-    """The team store in ``getenv``'s chain, after the OS keyring."""
-
-    label = LABEL
-
-    @property
-    def hint(self) -> str:  # type: ignore[override]
-        path = os.environ.get("SAFEKEYS_VAULT_PATH") or _core.VAULT_DEFAULT_PATH
-        path = path.strip("/").replace("{", "{{").replace("}", "}}")
-        return (
-            "ask your team to store it in OpenBao/Vault: "
-            f"bao kv put {path}/{{name}} value=... (or `safekeys rotate {{name}}`)"
-        )
-
-    def active(self) -> bool:
-        return configured()
-
-    def lookup(self, name: str) -> Optional[str]:
-        try:
-            return read(name)
-        except VaultError as err:
-            if err.unavailable:
-                raise SourceUnavailable(self, err.reason, str(err)) from None
-            # Refused, denied, expired: the user must see it, not a silent None.
-            raise
-
-
-VAULT = VaultSource()
-add_source(VAULT)

@@ -2,7 +2,8 @@
 
 It checks the ``.env`` files a project would load (who can read them, whether
 git would commit them, who owns them), reports the OS keyring's state and,
-inside a kernel, what the extension is doing. ``--fix`` makes what is safe to
+inside a kernel, what the extension is doing (the notebook layer passes
+that in: this module sits below it). ``--fix`` makes what is safe to
 change private or ignored, and says what it changed. Nothing it prints holds
 a value.
 """
@@ -13,7 +14,10 @@ import glob
 import os
 from typing import Any, Optional
 
-from . import _hygiene
+from . import _core
+from ._errors import KeyringError
+from .dotenv import hygiene
+from .stores import keyring
 
 # Exit codes for CI.
 HEALTHY = 0
@@ -23,13 +27,13 @@ PROBLEMS = 1
 class FileReport:
     """The problems of one file and what ``--fix`` did about them."""
 
-    def __init__(self, path: str, problems: list[_hygiene.Problem]) -> None:
+    def __init__(self, path: str, problems: list[hygiene.Problem]) -> None:
         self.path = path
         self.problems = problems
         self.fixed: dict[int, str] = {}
         self.failed: dict[int, str] = {}
 
-    def remaining(self) -> list[_hygiene.Problem]:
+    def remaining(self) -> list[hygiene.Problem]:
         return [p for i, p in enumerate(self.problems) if i not in self.fixed]
 
     def as_json(self) -> dict[str, Any]:
@@ -55,8 +59,6 @@ def dotenv_files(paths: list[str], start: Optional[str] = None) -> list[str]:
     ``.env*`` files beside it, templates such as ``.env.example`` excepted."""
     if paths:
         return [os.path.abspath(p) for p in paths]
-    from . import _core
-
     start = start or os.getcwd()
     found: list[str] = []
     nearest = _core.find_upwards(start, ".env")
@@ -64,7 +66,7 @@ def dotenv_files(paths: list[str], start: Optional[str] = None) -> list[str]:
         found.append(os.path.abspath(nearest))
     for path in sorted(glob.glob(os.path.join(glob.escape(start), ".env*"))):
         name = os.path.basename(path)
-        if os.path.isfile(path) and name not in _hygiene.TEMPLATES and path not in found:
+        if os.path.isfile(path) and name not in hygiene.TEMPLATES and path not in found:
             found.append(os.path.abspath(path))
     return found
 
@@ -73,16 +75,16 @@ def check_files(paths: list[str], fix: bool) -> list[FileReport]:
     reports = []
     for path in paths:
         if not os.path.exists(path):
-            problem = _hygiene.Problem(path, "missing", f"{path} does not exist", "check the path")
+            problem = hygiene.Problem(path, "missing", f"{path} does not exist", "check the path")
             reports.append(FileReport(path, [problem]))
             continue
-        report = FileReport(path, _hygiene.check(path))
+        report = FileReport(path, hygiene.check(path))
         if fix:
             for i, problem in enumerate(report.problems):
                 if not problem.fixable:
                     continue
                 try:
-                    report.fixed[i] = _hygiene.fix(problem)
+                    report.fixed[i] = hygiene.fix(problem)
                 except (OSError, ValueError) as err:
                     report.failed[i] = str(err)
         reports.append(report)
@@ -91,16 +93,13 @@ def check_files(paths: list[str], fix: bool) -> list[FileReport]:
 
 def keyring_state() -> dict[str, Any]:
     """Backend, whether it answers, and how many keys it holds for the service."""
-    from . import _core, _keyring
-    from ._errors import KeyringError
-
-    service = _keyring.service_name()
+    service = keyring.service_name()
     state: dict[str, Any] = {"backend": _core.Keyring.backend(), "service": service}
-    if not _keyring.enabled():
+    if not keyring.enabled():
         state.update(available=False, detail="turned off by SAFEKEYS_KEYRING")
         return state
     try:
-        keys = _keyring.list_keys()
+        keys = keyring.list_keys()
     except KeyringError as err:
         state.update(available=False, reason=err.reason, detail=str(err))
         return state
@@ -108,30 +107,17 @@ def keyring_state() -> dict[str, Any]:
     return state
 
 
-def extension_state() -> Optional[dict[str, Any]]:
-    """What the IPython extension is doing in this process, or None when it is not loaded."""
-    import sys
+def run(
+    paths: list[str],
+    fix: bool,
+    *,
+    extension: Optional[dict[str, Any]] = None,
+    in_kernel: bool = False,
+) -> dict[str, Any]:
+    """Everything ``doctor`` found, as data (``--json`` prints it as is).
 
-    if "safekeys.ipython" not in sys.modules:
-        return None
-    from . import _guard, _masking, _reload
-    from .ipython import Extension
-
-    extension = Extension.current
-    if extension is None:
-        return None
-    decisions = _masking.registered()
-    return {
-        "masked": sum(1 for d in decisions if d.masked),
-        "seen": len(decisions),
-        "autoreload": extension._reload_changed in extension.ip.events.callbacks["pre_run_cell"],
-        "input_guard": "refuses" if _guard.blocking() else "warns",
-        "loaded_files": [path for load in _reload.loads() for path in load.paths],
-    }
-
-
-def run(paths: list[str], fix: bool, *, in_kernel: bool = False) -> dict[str, Any]:
-    """Everything ``doctor`` found, as data (``--json`` prints it as is)."""
+    ``in_kernel``: ``%safekeys doctor`` asks, and ``extension`` is the
+    extension's state there (None: not loaded)."""
     reports = check_files(dotenv_files(paths), fix)
     remaining = sum(len(r.remaining()) for r in reports)
     result: dict[str, Any] = {
@@ -142,7 +128,7 @@ def run(paths: list[str], fix: bool, *, in_kernel: bool = False) -> dict[str, An
         "exit_code": PROBLEMS if remaining else HEALTHY,
     }
     if in_kernel:
-        result["extension"] = extension_state()
+        result["extension"] = extension
     return result
 
 

@@ -14,7 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple, Optional, Union
 
-from . import _core, _log
+from .. import _core, _log, _masking
+from .._errors import KeyringError
+from ..stores import keyring as keyring_store  # `keyring` is a scan option
 
 StrPath = Union[str, "os.PathLike[str]"]
 
@@ -165,14 +167,11 @@ class SourceHit(NamedTuple):
 
 
 def _keyring_secrets(service: Optional[str]) -> tuple[list[tuple[str, str, str]], list[Note]]:
-    from . import _keyring
-    from ._errors import KeyringError
-
-    service = _keyring.service_name(service)
+    service = keyring_store.service_name(service)
     found: list[tuple[str, str, str]] = []
     notes: list[Note] = []
     try:
-        handle = _keyring.handle()
+        handle = keyring_store.handle()
         rows = handle.list(service)
     except KeyringError as err:
         reason = getattr(err, "reason", "unavailable")
@@ -216,11 +215,7 @@ def scan_report(
     notes: list[Note] = []
     if keyring:
         known, notes = _keyring_secrets(service)
-    engine = None
-    if registered:
-        from . import _masking
-
-        engine = _masking.ENGINE
+    engine = _masking.MASKER if registered else None
     rows, note_rows, stats = _core.scan_paths(
         list(path_list),
         known=known,
@@ -302,6 +297,4 @@ def scan(
 def find_in_source(text: str) -> list[SourceHit]:
     """Keys in a cell's source: secrets registered for masking in this
     process (any form) and well-known key formats. Never returns the key."""
-    from . import _masking
-
-    return [SourceHit(*row) for row in _core.find_in_source(text, _masking.ENGINE)]
+    return [SourceHit(*row) for row in _core.find_in_source(text, _masking.MASKER)]

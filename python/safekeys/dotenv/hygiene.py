@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
 
-from . import _log
+from .. import _core, _log, _settings
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -127,6 +126,9 @@ def git_status(path: str, top: str) -> Optional[str]:
         os.path.relpath(os.path.abspath(path), top),
     ]
     env = dict(os.environ, GIT_TERMINAL_PROMPT="0", LC_ALL="C")
+    # Imported here: subprocess costs milliseconds, and most loads never reach git.
+    import subprocess
+
     try:
         done = subprocess.run(
             command,
@@ -173,7 +175,7 @@ def git_exposure(path: str) -> Optional[Problem]:
 
 def _trusted(directory: str) -> bool:
     """Whether ``SAFEKEYS_TRUSTED_DIRS`` lists ``directory`` or one above it (``*``: all)."""
-    for entry in os.environ.get("SAFEKEYS_TRUSTED_DIRS", "").split(os.pathsep):
+    for entry in _settings.trusted_dirs():
         if entry == "*":
             return True
         if entry:
@@ -246,8 +248,6 @@ def fix(problem: Problem) -> str:
 
 def _append_line(path: str, line: str) -> None:
     """Add ``line`` to a text file, atomically, keeping its bytes and mode."""
-    from . import _core
-
     try:
         with open(path, "rb") as f:
             data = f.read()
@@ -268,15 +268,6 @@ def _append_line(path: str, line: str) -> None:
 _said: set[tuple[str, str, object]] = set()
 
 
-def enabled() -> bool:
-    return os.environ.get("SAFEKEYS_HYGIENE", "1").strip().lower() not in (
-        "0",
-        "false",
-        "no",
-        "off",
-    )
-
-
 def on_load(path: str) -> None:
     """Warn about ``path`` once per problem and process (load_dotenv calls this).
 
@@ -284,7 +275,7 @@ def on_load(path: str) -> None:
     process; the mode is checked on every load (one ``stat``), so a file made
     private later stops warning and one opened up later warns again.
     """
-    if not enabled() or os.path.basename(path) in TEMPLATES:
+    if not _settings.hygiene() or os.path.basename(path) in TEMPLATES:
         return
     try:
         st = os.stat(path)

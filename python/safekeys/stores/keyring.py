@@ -11,16 +11,13 @@ unlock prompt and retries a failed start on the next call.
 
 from __future__ import annotations
 
-import os
-
-from . import _core, _log
+from .. import _core, _masking, _settings
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Optional
 
 DEFAULT_SERVICE = "safekeys"
-_OFF = frozenset({"0", "false", "no", "off"})
 
 _handle: Optional[_core.Keyring] = None
 
@@ -66,29 +63,19 @@ class StoredKey:
 
 def service_name(service: Optional[str] = None) -> str:
     """``service``, else ``$SAFEKEYS_SERVICE``, else ``safekeys``."""
-    return service or os.environ.get("SAFEKEYS_SERVICE") or DEFAULT_SERVICE
+    return service or _settings.service() or DEFAULT_SERVICE
 
 
 def enabled() -> bool:
     """Whether ``getenv`` asks the keyring (``SAFEKEYS_KEYRING=0`` turns that off)."""
-    return os.environ.get("SAFEKEYS_KEYRING", "").strip().lower() not in _OFF
+    return _settings.keyring()
 
 
 def handle() -> _core.Keyring:
     """The process's keyring handle (no connection is made until it is used)."""
     global _handle
     if _handle is None:
-        setting = os.environ.get("SAFEKEYS_KEYRING_TIMEOUT")
-        if setting:
-            try:
-                _handle = _core.Keyring(float(setting))
-            except ValueError:
-                _log.warning(
-                    "safekeys: ignoring SAFEKEYS_KEYRING_TIMEOUT=%r (not a positive number)",
-                    setting,
-                )
-        if _handle is None:
-            _handle = _core.Keyring()
+        _handle = _core.Keyring(_settings.keyring_timeout())
     return _handle
 
 
@@ -105,10 +92,8 @@ def store_key(name: str, value: str, *, service: Optional[str] = None) -> None:
     """
     if not isinstance(value, str):
         raise TypeError(f"store_key() takes a str value, not {type(value).__name__}")
-    _check_name(name)
+    check_name(name)
     handle().set(service_name(service), name, value)
-    from . import _masking
-
     _masking.consider(name, value, "keyring")
 
 
@@ -128,7 +113,7 @@ def list_keys(*, service: Optional[str] = None) -> list[StoredKey]:
     ]
 
 
-def _check_name(name: str) -> None:
+def check_name(name: str) -> None:
     if not isinstance(name, str):
         raise TypeError(f"a key name is a str, not {type(name).__name__}")
     if not name or "=" in name or "\0" in name:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import sys
 
-from . import _core
+from .. import _core
+from . import hygiene
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+# The top of the safekeys package (this file is in safekeys/dotenv/).
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
 def _is_interactive() -> bool:
@@ -63,14 +65,12 @@ def find_dotenv(
     """
     found = _core.find_upwards(start_directory(usecwd), filename)
     if found is not None:
-        from . import _hygiene
-
-        refused = _hygiene.foreign_owner(found)
+        refused = hygiene.foreign_owner(found)
         if refused is None:
             return found
         if raise_error_if_not_found:
             raise OSError(f"File not found: {refused}")
-        _hygiene.warn_once(refused)
+        hygiene.warn_once(refused)
         return ""
     if raise_error_if_not_found:
         raise OSError("File not found")

@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 from dataclasses import replace
 
-from ._scan import ScanReport, scan_report
+from .api import ScanReport, scan_report
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

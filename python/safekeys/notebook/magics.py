@@ -8,9 +8,13 @@ from typing import Any
 from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
-from . import _masking, _reload
-from ._dotenv import load_dotenv
-from ._find import find_dotenv
+from .. import _core, _masking, doctor
+from .._errors import KeyringError
+from ..dotenv import reload
+from ..dotenv.api import load_dotenv
+from ..dotenv.find import find_dotenv
+from ..stores import keyring
+from . import extension
 
 
 class KeyTable:
@@ -77,7 +81,7 @@ class SafekeysMagics(Magics):
                 print("cannot find .env file" if name == ".env" else f"cannot find {name}")
         if not paths:
             return
-        previous = _reload.last_load(_reload.key_of(paths))
+        previous = reload.last_load(reload.key_of(paths))
         if previous is not None and not previous.changed():
             return
         load_dotenv(
@@ -102,14 +106,11 @@ class SafekeysMagics(Magics):
         """
         import getpass
 
-        from . import _keyring
-        from ._errors import KeyringError
-
         args = parse_argstring(self.setkey, line)
         name = args.name
-        service = _keyring.service_name(args.service)
+        service = keyring.service_name(args.service)
         try:
-            _keyring._check_name(name)
+            keyring.check_name(name)
         except ValueError as err:
             print(f"safekeys: {err}")
             return
@@ -123,12 +124,10 @@ class SafekeysMagics(Magics):
             return
         _masking.consider(name, value, "keyring")
         try:
-            _keyring.handle().set(service, name, value)
+            keyring.handle().set(service, name, value)
         except KeyringError as err:
             print(f"safekeys: could not store {name} in the OS keyring: {err}")
             return
-        from . import _core
-
         print(
             f"Stored {name} in the OS keyring (service {service!r}): "
             f"{len(value)} characters, {_core.fingerprint(value)}."
@@ -142,25 +141,22 @@ class SafekeysMagics(Magics):
         ``safekeys doctor`` for the working directory, plus the extension's state."""
         words = line.split()
         if words[:1] == ["autoreload"]:
-            from .ipython import Extension
-
             if len(words) != 2 or words[1] not in ("on", "off"):
                 print("usage: %safekeys autoreload on|off")
                 return None
-            if Extension.current is None:
+            if extension.Extension.current is None:
                 print("load the extension first: %load_ext safekeys")
                 return None
-            Extension.current.autoreload(words[1] == "on")
+            extension.Extension.current.autoreload(words[1] == "on")
             print(f"safekeys autoreload is {words[1]}")
             return None
         if words[:1] == ["doctor"]:
             if words[1:] not in ([], ["--fix"]):
                 print("usage: %safekeys doctor [--fix]")
                 return None
-            from . import _doctor
-
             fix = words[1:] == ["--fix"]
-            print(_doctor.render(_doctor.run([], fix, in_kernel=True), fix))
+            result = doctor.run([], fix, extension=extension.state(), in_kernel=True)
+            print(doctor.render(result, fix))
             return None
         if words:
             print("usage: %safekeys [autoreload on|off | doctor [--fix]]")

@@ -8,21 +8,26 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 
-from . import _keyring, _vault
-from ._errors import KeyringError, VaultError
+from .._errors import KeyringError, VaultError
+from ..stores import keyring, team
+from .common import (
+    DENIED,
+    OK,
+    UNAVAILABLE,
+    USAGE,
+    Failure,
+    check_name,
+    describe,
+    keyring_failure,
+    read_secret,
+    read_value,
+    team_store_failure,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Callable
-
-    from .cli import Failure
-
-    Command = Callable[[str, str, str], argparse.ArgumentParser]
-
-# Beyond cli.py's codes (0 ok, 1 not found, 2 usage, 3 unavailable, 4 conflict).
-DENIED = 5
+    from .common import Command
 
 VAULT_CODES = f"""\
 Exit codes: 0 success; 2 a refused address (plain HTTP to a non-loopback host),
@@ -38,22 +43,8 @@ secret/safekeys/NAME, field "value"), SAFEKEYS_VAULT_TIMEOUT (seconds, default 5
 The token: $VAULT_TOKEN, else the OS keyring (VAULT_TOKEN), else ~/.vault-token."""
 
 
-def _failure(err: VaultError, doing: str) -> Failure:
-    from .cli import UNAVAILABLE, USAGE, Failure
-
-    if err.reason in ("insecure", "config"):
-        code = USAGE
-    elif err.unavailable:
-        code = UNAVAILABLE
-    else:
-        code = DENIED
-    return Failure(code, f"cannot {doing}: {err}")
-
-
 def _require_configured() -> None:
-    from .cli import USAGE, Failure
-
-    if not _vault.configured():
+    if not team.configured():
         raise Failure(
             USAGE,
             "no team store configured: set VAULT_ADDR (e.g. https://vault.example.com:8200) "
@@ -70,16 +61,6 @@ def _duration(seconds: int) -> str:
     return "".join(p for p in parts if p and (p != "0s" or not (hours or minutes)))
 
 
-def _read_secret(prompt: str) -> str:
-    """A hidden prompt on a terminal, else standard input (one trailing newline dropped)."""
-    if sys.stdin is not None and sys.stdin.isatty():
-        import getpass
-
-        return getpass.getpass(prompt).strip()
-    text = sys.stdin.read() if sys.stdin is not None else ""
-    return text.strip()
-
-
 ROOT_REFUSAL = (
     "not storing a root token (policy 'root'): it can do anything on the server and "
     "never expires, so anyone or anything that reads your keyring could too. Log in "
@@ -90,27 +71,25 @@ ROOT_REFUSAL = (
 
 
 def cmd_login(args: argparse.Namespace) -> int:
-    from .cli import OK, USAGE, Failure, _keyring_failure
-
     _require_configured()
     try:
-        vault = _vault.client()
+        vault = team.client()
     except VaultError as err:
-        raise _failure(err, "log in") from None
+        raise team_store_failure(err, "log in") from None
     role_id = args.role_id or os.environ.get("VAULT_ROLE_ID", "").strip()
     if args.token and role_id:
         raise Failure(USAGE, "give either --token or an AppRole role ID, not both")
-    service = _keyring.service_name(getattr(args, "service", None))
+    service = keyring.service_name(getattr(args, "service", None))
     try:
         # Before logging in: a token made for a keyring that cannot hold it is wasted.
-        _keyring.handle().get(service, _vault.TOKEN_NAME)
+        keyring.handle().get(service, team.TOKEN_NAME)
     except KeyringError as err:
         if err.unavailable:
-            raise _keyring_failure(err, "log in: the token could not be stored") from None
+            raise keyring_failure(err, "log in: the token could not be stored") from None
     if role_id:
         secret_id = os.environ.get("VAULT_SECRET_ID", "").strip() or None
         if secret_id is None and not args.no_secret_id:
-            secret_id = _read_secret(f"AppRole secret ID for role {role_id} (hidden): ") or None
+            secret_id = read_secret(f"AppRole secret ID for role {role_id} (hidden): ") or None
             if secret_id is None:
                 raise Failure(
                     USAGE, "no secret ID given (pass --no-secret-id if the role needs none)"
@@ -118,43 +97,41 @@ def cmd_login(args: argparse.Namespace) -> int:
         try:
             token, ttl, renewable, policies = vault.approle_login(role_id, secret_id, args.mount)
         except VaultError as err:
-            raise _failure(err, f"log in with AppRole at {vault.address}") from None
+            raise team_store_failure(err, f"log in with AppRole at {vault.address}") from None
         how = f"AppRole ({args.mount})"
     else:
-        token = _read_secret("Vault token (hidden): ")
+        token = read_secret("Vault token (hidden): ")
         if not token:
             raise Failure(USAGE, "no token given: type it at the prompt, pipe it, or use --role-id")
         try:
             ttl, renewable, policies, _name, _expire = vault.lookup_self(token)
         except VaultError as err:
-            raise _failure(err, f"check the token with {vault.address}") from None
+            raise team_store_failure(err, f"check the token with {vault.address}") from None
         how = "token"
     if "root" in policies and not args.allow_root:
         raise Failure(DENIED, ROOT_REFUSAL)
     try:
-        _keyring.handle().set(service, _vault.TOKEN_NAME, token)
+        keyring.handle().set(service, team.TOKEN_NAME, token)
     except KeyringError as err:
-        raise _keyring_failure(err, "store the token in the OS keyring") from None
+        raise keyring_failure(err, "store the token in the OS keyring") from None
     life = _duration(ttl) if ttl else "never expires"
     renew = "renewable" if renewable else "not renewable"
     print(
         f"Logged in to {vault.address} ({how}); stored the token in the OS keyring "
-        f"(service {service!r}, name {_vault.TOKEN_NAME}): policies {', '.join(policies) or '-'}; "
+        f"(service {service!r}, name {team.TOKEN_NAME}): policies {', '.join(policies) or '-'}; "
         f"TTL {life}, {renew}."
     )
-    if os.environ.get(_vault.TOKEN_NAME):
-        print(f"Note: ${_vault.TOKEN_NAME} is set in this shell and is used before the keyring.")
+    if os.environ.get(team.TOKEN_NAME):
+        print(f"Note: ${team.TOKEN_NAME} is set in this shell and is used before the keyring.")
     return OK
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from .cli import OK, UNAVAILABLE
-
     _require_configured()
     try:
-        vault = _vault.client()
+        vault = team.client()
     except VaultError as err:
-        raise _failure(err, "use the team store") from None
+        raise team_store_failure(err, "use the team store") from None
     cacert = os.environ.get("VAULT_CACERT")
     if vault.tls:
         tls = f"TLS, verified against {cacert}" if cacert else "TLS, verified against public roots"
@@ -177,7 +154,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     except VaultError as err:
         rows.append(("Server", str(err)))
         code = UNAVAILABLE if err.unavailable else DENIED
-    token, origin, problems = _vault.find_token(getattr(args, "service", None))
+    token, origin, problems = team.find_token(getattr(args, "service", None))
     if token is None:
         rows.append(("Token", "none found ($VAULT_TOKEN, the OS keyring, ~/.vault-token)"))
         rows.extend(("", p) for p in problems)
@@ -204,25 +181,23 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_rotate(args: argparse.Namespace) -> int:
-    from .cli import OK, USAGE, Failure, _check_name, _describe, _read_value
-
     name = args.name
-    _check_name(name)
+    check_name(name)
     _require_configured()
-    value = _read_value(name)
+    value = read_value(name)
     if not value:
         raise Failure(USAGE, f"nothing written: the new value for {name} is empty")
     try:
-        vault = _vault.client()
-        version = _vault.rotate(name, value)
+        vault = team.client()
+        version = team.rotate(name, value)
     except VaultError as err:
-        raise _failure(err, f"rotate {name}") from None
+        raise team_store_failure(err, f"rotate {name}") from None
     except ValueError as err:
         raise Failure(USAGE, str(err)) from None
     print(
         f"Wrote version {version} of {name} to {vault.path}/{name} at {vault.address}: "
-        f"{_describe(value)}. Running processes get it when their cache expires "
-        f"(SAFEKEYS_VAULT_CACHE_TTL, {_vault.cache_ttl():g} s here)."
+        f"{describe(value)}. Running processes get it when their cache expires "
+        f"(SAFEKEYS_VAULT_CACHE_TTL, {team.cache_ttl():g} s here)."
     )
     return OK
 

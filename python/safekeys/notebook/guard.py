@@ -11,10 +11,14 @@ of IPython's history, and masks the literal in outputs from then on.
 
 from __future__ import annotations
 
-import os
+import functools
 import re
+import sys
+from typing import Any
 
-from . import _masking
+from .. import _masking, _settings
+from .._errors import LiteralKeyError
+from ..scanner.api import KINDS, find_in_source
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -73,8 +77,6 @@ def _suggested_name(text: str, start: int, kind: str) -> str:
 
 
 def _label(kind: str) -> str:
-    from ._scan import KINDS
-
     what = KINDS.get(kind, kind)
     if kind == "url-password":
         return "a password in a URL"
@@ -84,8 +86,6 @@ def _label(kind: str) -> str:
 def find_literals(source: str) -> list[Literal]:
     """Registered secrets and well-known key formats in a cell's source, as the
     scanner finds them (one list of formats for both)."""
-    from ._scan import find_in_source
-
     lines = source.split("\n")
     found: list[Literal] = []
     for hit in find_in_source(source):
@@ -103,8 +103,7 @@ def find_literals(source: str) -> list[Literal]:
 
 def blocking() -> bool:
     """Whether ``SAFEKEYS_BLOCK_LITERAL_KEYS`` asks to refuse such cells."""
-    raw = os.environ.get("SAFEKEYS_BLOCK_LITERAL_KEYS", "")
-    return raw.strip().lower() in ("1", "true", "yes", "on")
+    return _settings.block_literal_keys()
 
 
 def mask_literals(found: list[Literal]) -> None:
@@ -139,3 +138,70 @@ def message(found: list[Literal], refused: bool) -> str:
         body.append("This cell is kept out of IPython's history; the key is masked in outputs.")
         body.append("(SAFEKEYS_BLOCK_LITERAL_KEYS=1 refuses such cells.)")
     return "\n".join(body)
+
+
+class InputGuard:
+    """Looks at each cell's source before it runs.
+
+    IPython offers no hook that can drop a cell from history or stop it, so
+    ``run_cell_async`` is wrapped on the shell instance: every way a cell
+    runs goes through it (ipykernel calls it directly or through
+    ``run_cell``; terminal IPython through ``run_cell``).
+    """
+
+    def __init__(self, ip: Any) -> None:
+        self.ip = ip
+        self.original = ip.run_cell_async
+
+        @functools.wraps(self.original)
+        async def run_cell_async(raw_cell: Any, *args: Any, **kwargs: Any) -> Any:
+            refused, args, kwargs = self.check(raw_cell, args, kwargs)
+            if refused is not None:
+                return refused
+            return await self.original(raw_cell, *args, **kwargs)
+
+        ip.run_cell_async = run_cell_async
+
+    def check(
+        self, raw_cell: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:
+        """Warn and turn history off for a cell holding a key, or refuse it:
+        ``(refusal or None, args, kwargs)`` for the original method."""
+        silent = kwargs.get("silent", args[1] if len(args) > 1 else False)
+        if silent or not isinstance(raw_cell, str) or not raw_cell.strip():
+            return None, args, kwargs
+        found = find_literals(raw_cell)
+        if not found:
+            return None, args, kwargs
+        mask_literals(found)
+        refused = blocking()
+        # Flushed now so the warning shows before anything the cell prints.
+        print(message(found, refused), file=sys.stderr, flush=True)
+        if refused:
+            return self.refusal(raw_cell, found), args, kwargs
+        if args:
+            args = (False, *args[1:])
+        else:
+            kwargs = dict(kwargs, store_history=False)
+        return None, args, kwargs
+
+    def refusal(self, raw_cell: str, found: list[Any]) -> Any:
+        """An ``ExecutionResult`` that failed before running, as a syntax error
+        would: the frontend shows the error and stops a "run all"."""
+        from IPython.core.interactiveshell import ExecutionInfo, ExecutionResult
+
+        lines = ", ".join(str(literal.line) for literal in found)
+        error = LiteralKeyError(
+            f"a literal key on line {lines} of this cell; see the message above"
+        )
+        info = ExecutionInfo(raw_cell, False, False, True, None)  # type: ignore[no-untyped-call]
+        result: Any = ExecutionResult(info)  # type: ignore[no-untyped-call]
+        result.error_before_exec = error
+        self.ip.showtraceback((LiteralKeyError, error, None))
+        self.ip.last_execution_succeeded = False
+        self.ip.last_execution_result = result
+        return result
+
+    def uninstall(self) -> None:
+        if self.ip.__dict__.get("run_cell_async") is not None:
+            del self.ip.run_cell_async

@@ -1,0 +1,95 @@
+"""The ``safekeys`` command: keys in the OS keyring and the team store, programs
+run with them, scans for leaked keys and a project's hygiene.
+
+One module per command group (``keys``, ``envfiles``, ``doctor``, ``scan``,
+``team``), each adding its subcommands with ``register``; what they share is
+in ``common``. A value is never taken from the command line (it would land in
+the shell's history) and never printed unless asked for twice or piped.
+Nothing else in the package imports this one (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .. import _core
+from .._errors import VaultError
+from . import doctor, envfiles, keys, scan, team
+from .common import EXIT_CODES, USAGE, Failure, err, team_store_failure
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional
+
+DESCRIPTION = """\
+Keep API keys in the OS keyring (Secret Service on Linux, the Keychain on
+macOS, the Credential Manager on Windows) instead of .env files and notebook
+cells. Keys are stored under the service "safekeys" (or $SAFEKEYS_SERVICE, or
+--service) with the key's name as the user name, as Python's keyring package
+stores them; safekeys.getenv("NAME") finds them there."""
+
+# In the order `safekeys --help` lists them.
+_GROUPS = (keys, envfiles, doctor, scan, team)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog="safekeys",
+        description=DESCRIPTION,
+        epilog=EXIT_CODES,
+        formatter_class=formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"safekeys {_core.__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--service",
+        help="keyring service to use (default: $SAFEKEYS_SERVICE, else 'safekeys')",
+    )
+    sub = parser.add_subparsers(dest="command_name", metavar="COMMAND")
+    sub.required = True
+
+    def command(name: str, summary: str, details: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            parents=[common],
+            help=summary,
+            description=f"{summary}\n\n{details}",
+            epilog=EXIT_CODES,
+            formatter_class=formatter,
+        )
+
+    for group in _GROUPS:
+        group.register(command)
+    return parser
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    args_in = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(args_in)
+    if extra:
+        if args.command_name == "set":
+            # Never echo it: it may be the secret itself.
+            err(
+                "set takes no value on the command line (it would be saved in your shell's "
+                "history): type it at the hidden prompt, or pipe it on standard input"
+            )
+        else:
+            err(f"unexpected arguments for {args.command_name}: {' '.join(extra)}")
+        return USAGE
+    try:
+        code: int = args.func(args)
+    except Failure as failure:
+        err(failure.message)
+        return failure.code
+    except VaultError as error:
+        # The team store refused (permission denied, a dead token, an insecure address).
+        refused = team_store_failure(error, f"run {args.command_name}")
+        err(refused.message)
+        return refused.code
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    return code

@@ -1,0 +1,212 @@
+"""Where output leaves a kernel, and how it is scrubbed on the way.
+
+In a Jupyter kernel every message leaves through ``send`` of the kernel's
+one ``jupyter_client.session.Session``; ``sys.stdout``, ``sys.stderr``, the
+display publisher and the display hook all hold that object. Scrubbing
+there, once per message, covers every channel (``SessionHook``). Stream text
+is scrubbed with per-stream state so a secret split across writes is still
+caught; a tail that could still become a secret waits for the next chunk of
+its stream, for any other message, or for the kernel going idle. Output
+written at file-descriptor level is echoed raw to the kernel's own stdout;
+``EchoScrubber`` scrubs that copy. Terminal IPython has no Session: there
+the standard streams are wrapped (``ScrubbingStream``). See
+docs/architecture.md, "From a cell to the frontend".
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import threading
+from typing import Any, Callable
+
+from .. import _masking
+
+_MASKER = _masking.MASKER
+
+
+def scrub_value(obj: Any) -> Any:
+    """``obj`` with secrets masked in every string, dict key included.
+    Returns ``obj`` itself when nothing changed."""
+    if isinstance(obj, str):
+        return _MASKER.scrub(obj)
+    if isinstance(obj, dict):
+        changed = False
+        out = {}
+        for key, value in obj.items():
+            new_key = scrub_value(key)
+            new_value = scrub_value(value)
+            changed = changed or new_key is not key or new_value is not value
+            out[new_key] = new_value
+        return out if changed else obj
+    if isinstance(obj, (list, tuple)):
+        items = [scrub_value(v) for v in obj]
+        if all(a is b for a, b in zip(items, obj)):
+            return obj
+        return type(obj)(items)
+    return obj
+
+
+class SessionHook:
+    """Wraps ``Session.send`` of one kernel session."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self._send: Callable[..., Any] = session.send
+        self._lock = threading.RLock()
+        # Where each stream's held-back text goes when released.
+        self._targets: dict[str, tuple[Any, Any, Any]] = {}
+        session.send = self.send
+
+    def uninstall(self) -> None:
+        with self._lock:
+            self.release_all()
+            if self.session.__dict__.get("send") == self.send:
+                del self.session.send
+
+    def send(
+        self,
+        stream: Any,
+        msg_or_type: Any,
+        content: Any = None,
+        parent: Any = None,
+        ident: Any = None,
+        buffers: Any = None,
+        track: bool = False,
+        header: Any = None,
+        metadata: Any = None,
+    ) -> Any:
+        with self._lock:
+            is_msg = isinstance(msg_or_type, dict)
+            if is_msg:
+                msg_type = msg_or_type.get("msg_type") or msg_or_type["header"]["msg_type"]
+            else:
+                msg_type = msg_or_type
+            if msg_type == "stream":
+                return self._send_stream(
+                    stream, msg_or_type, content, parent, ident, buffers, track, header, metadata
+                )
+            self.release_all()
+            if len(_MASKER) == 0:
+                return self._send(
+                    stream, msg_or_type, content, parent, ident, buffers, track, header, metadata
+                )
+            return self._send(
+                stream,
+                scrub_value(msg_or_type) if is_msg else msg_or_type,
+                scrub_value(content),
+                parent,
+                ident,
+                buffers,
+                track,
+                header,
+                scrub_value(metadata),
+            )
+
+    def _send_stream(
+        self,
+        stream: Any,
+        msg_or_type: Any,
+        content: Any,
+        parent: Any,
+        ident: Any,
+        buffers: Any,
+        track: bool,
+        header: Any,
+        metadata: Any,
+    ) -> Any:
+        """Feed the stream's text to its scrubber; send only what it releases."""
+        msg = msg_or_type if isinstance(msg_or_type, dict) else None
+        if msg is not None:
+            content = msg["content"]
+            parent = msg.get("parent_header") or parent
+        name = str(content.get("name", "stdout"))
+        self._targets[name] = (stream, parent, ident)
+        released = _MASKER.feed(name, content.get("text", ""))
+        if not released:
+            return None
+        content = {**content, "text": released}
+        if msg is not None:
+            msg_or_type = {**msg, "content": content}
+        return self._send(
+            stream, msg_or_type, content, parent, ident, buffers, track, header, metadata
+        )
+
+    def release_all(self) -> None:
+        """Send what every stream holds back (before any other message, and at idle)."""
+        for name in _MASKER.pending():
+            text = _MASKER.flush(name)
+            target = self._targets.get(name)
+            if text and target is not None:
+                stream, parent, ident = target
+                self._send(stream, "stream", {"name": name, "text": text}, parent, ident)
+
+
+class EchoScrubber:
+    """ipykernel copies output written at file-descriptor level (``os.write``,
+    subprocesses, ``!cmd``) raw to the kernel's own stdout/stderr, which ends
+    up in the Jupyter server's log. Route that copy through a pipe and scrub it."""
+
+    def __init__(self, out_stream: Any) -> None:
+        self.out_stream = out_stream
+        self.real_fd: int = out_stream._original_stdstream_copy
+        self.key = f"echo:{getattr(out_stream, 'name', 'fd')}"
+        read_fd, self.write_fd = os.pipe()
+        self._reader = threading.Thread(
+            target=self._pump, args=(read_fd,), name="safekeys-echo", daemon=True
+        )
+        self._reader.start()
+        out_stream._original_stdstream_copy = self.write_fd
+
+    def _pump(self, read_fd: int) -> None:
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        try:
+            while True:
+                data = os.read(read_fd, 65536)
+                if not data:
+                    break
+                released = _MASKER.feed(self.key, decoder.decode(data))
+                if released:
+                    os.write(self.real_fd, released.encode("utf-8", "replace"))
+            rest = _MASKER.feed(self.key, decoder.decode(b"", final=True))
+            rest += _MASKER.flush(self.key)
+            if rest:
+                os.write(self.real_fd, rest.encode("utf-8", "replace"))
+        except OSError:
+            pass
+        finally:
+            os.close(read_fd)
+
+    def uninstall(self) -> None:
+        if self.out_stream._original_stdstream_copy == self.write_fd:
+            self.out_stream._original_stdstream_copy = self.real_fd
+        os.close(self.write_fd)
+        self._reader.join(timeout=2)
+
+
+class ScrubbingStream:
+    """A text stream wrapper for terminal IPython: scrubs what it writes,
+    holding back only a tail that could still become a secret."""
+
+    def __init__(self, wrapped: Any, key: str) -> None:
+        self._wrapped = wrapped
+        self._key = key
+
+    def write(self, text: str) -> int:
+        released = _MASKER.feed(self._key, text)
+        if released:
+            self._wrapped.write(released)
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        rest = _MASKER.flush(self._key)
+        if rest:
+            self._wrapped.write(rest)
+        self._wrapped.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._wrapped, name)
