@@ -1,6 +1,6 @@
 """A real gnome-keyring Secret Service in a private D-Bus session, for tests and benchmarks.
 
-As DESIGN.md describes: a throwaway ``XDG_DATA_HOME``/``XDG_CACHE_HOME``/``XDG_RUNTIME_DIR``,
+How: a throwaway ``XDG_DATA_HOME``/``XDG_CACHE_HOME``/``XDG_RUNTIME_DIR``,
 a ``dbus-daemon --session`` of our own (its address goes in ``DBUS_SESSION_BUS_ADDRESS``), and
 ``gnome-keyring-daemon --unlock --components=secrets --foreground`` reading a password on stdin.
 The daemon exits 0 even when unlocking failed, so start-up waits until the bus reports

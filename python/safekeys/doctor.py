@@ -132,12 +132,11 @@ def run(
     return result
 
 
-def render(result: dict[str, Any], fix: bool) -> str:
-    """The report for a person."""
+def _render_files(files: list[dict[str, Any]]) -> list[str]:
     out = [".env files"]
-    if not result["files"]:
+    if not files:
         out.append("  none found here or above (nothing to check)")
-    for report in result["files"]:
+    for report in files:
         problems = report["problems"]
         left = sum(1 for p in problems if not p["fixed"])
         out.append(f"  {report['path']}: " + (f"{left} problem(s)" if left else "ok"))
@@ -149,38 +148,47 @@ def render(result: dict[str, Any], fix: bool) -> str:
             out.append(f"      to fix: {p['remedy']}")
             if p["fix_failed"]:
                 out.append(f"      --fix could not: {p['fix_failed']}")
-    ring = result["keyring"]
-    out.append("OS keyring")
+    return out
+
+
+def _render_keyring(ring: dict[str, Any]) -> list[str]:
     if ring["available"]:
-        out.append(
-            f"  {ring['backend']}: available, {ring['keys']} key(s) for service {ring['service']!r}"
-        )
+        state = f"available, {ring['keys']} key(s) for service {ring['service']!r}"
     else:
-        out.append(f"  {ring['backend']}: not available ({ring['detail']}); getenv skips it")
-    if "extension" in result:
-        ext = result["extension"]
-        out.append("Extension in this kernel")
-        if ext is None:
-            out.append("  not loaded: run %load_ext safekeys to mask secrets in outputs")
-        else:
-            out.append(
-                f"  loaded: masking {ext['masked']} of {ext['seen']} key(s) seen; "
-                f"autoreload {'on' if ext['autoreload'] else 'off'}; "
-                f"input guard {ext['input_guard']} cells holding literal keys"
-            )
-            for path in ext["loaded_files"]:
-                out.append(f"  loaded from {path}")
+        state = f"not available ({ring['detail']}); getenv skips it"
+    return ["OS keyring", f"  {ring['backend']}: {state}"]
+
+
+def _render_extension(ext: Optional[dict[str, Any]]) -> list[str]:
+    out = ["Extension in this kernel"]
+    if ext is None:
+        out.append("  not loaded: run %load_ext safekeys to mask secrets in outputs")
+        return out
+    out.append(
+        f"  loaded: masking {ext['masked']} of {ext['seen']} key(s) seen; "
+        f"autoreload {'on' if ext['autoreload'] else 'off'}; "
+        f"input guard {ext['input_guard']} cells holding literal keys"
+    )
+    out.extend(f"  loaded from {path}" for path in ext["loaded_files"])
+    return out
+
+
+def _render_summary(result: dict[str, Any], fix: bool) -> list[str]:
     problems, fixable = result["problems"], result["fixable"]
     if not problems:
-        out.append("No problems found.")
-    else:
-        line = f"{problems} problem(s) found."
-        if fixable and not fix:
-            line += f" `safekeys doctor --fix` would fix {fixable}:"
-        out.append(line)
-        if fixable and not fix:
-            for report in result["files"]:
-                for p in report["problems"]:
-                    if p["change"] and not p["fixed"]:
-                        out.append(f"  {p['change']}")
+        return ["No problems found."]
+    if not fixable or fix:
+        return [f"{problems} problem(s) found."]
+    out = [f"{problems} problem(s) found. `safekeys doctor --fix` would fix {fixable}:"]
+    for report in result["files"]:
+        out.extend(f"  {p['change']}" for p in report["problems"] if p["change"] and not p["fixed"])
+    return out
+
+
+def render(result: dict[str, Any], fix: bool) -> str:
+    """The report for a person."""
+    out = _render_files(result["files"]) + _render_keyring(result["keyring"])
+    if "extension" in result:
+        out += _render_extension(result["extension"])
+    out += _render_summary(result, fix)
     return "\n".join(out)
