@@ -65,8 +65,8 @@ class DotenvSyntaxError(ValueError):
         return (type(self), (self.filename, self.lines))
 
 
-class _StoreError(OSError):
-    """A key store failed; ``reason`` is a short code for scripts, the message
+class _ClientError(OSError):
+    """The keyring or team-store client failed; ``reason`` is a short code for scripts, the message
     is for people. ``unavailable``: the store could not be asked right now, as
     opposed to refusing or holding something a person must sort out."""
 
@@ -88,7 +88,7 @@ class _StoreError(OSError):
         return (type(self), (self.reason, self._message))
 
 
-class KeyringError(_StoreError):
+class KeyringError(_ClientError):
     """The OS keyring could not do what was asked.
 
     ``reason`` says why, for code and scripts: ``"no-dbus"``, ``"no-service"``,
@@ -109,7 +109,7 @@ class LiteralKeyError(RuntimeError):
     (``SAFEKEYS_BLOCK_LITERAL_KEYS=1``). The message names lines and kinds only."""
 
 
-class VaultError(_StoreError):
+class VaultError(_ClientError):
     """The team secret store (OpenBao / Vault) could not do what was asked.
 
     ``reason`` says why: ``"insecure"`` (plain HTTP to a non-loopback address,
