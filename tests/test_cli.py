@@ -205,9 +205,34 @@ def test_set_never_takes_the_value_from_the_command_line(service, ring):
     name = key_name()
     done = safekeys_cli("set", name, SECRET)
     assert done.returncode == USAGE
-    assert "takes no value on the command line" in done.stderr
+    assert "never takes a key or token on the command line" in done.stderr
     assert SECRET[:12] not in done.stderr + done.stdout
     assert ring.item_count(service=service, username=name) == 0
+
+
+# Every way a value typed on the command line could come back in a usage error:
+# a stray argument, a flag that takes none, a mistyped command, an unknown option.
+TYPED = "hvs.CAESIFAKEabcdefghijklmnopqrstuvwx0123"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["delete", "SOME_NAME", SECRET],
+        ["rotate", "SOME_NAME", SECRET],
+        ["get", "SOME_NAME", SECRET],
+        ["vault", "login", "--token", TYPED],
+        ["run", "--key"],  # argparse's own error, no value in it
+        [SECRET],
+        ["list", f"--service={SECRET}", "extra"],
+    ],
+    ids=["delete", "rotate", "get", "vault-token", "missing-option-value", "as-command", "extra"],
+)
+def test_usage_errors_never_repeat_a_value(argv):
+    done = safekeys_cli(*argv)
+    assert done.returncode == USAGE
+    shown = done.stderr + done.stdout
+    assert SECRET[:12] not in shown and TYPED[:12] not in shown
 
 
 def test_set_refuses_an_empty_value_and_bad_names(service):

@@ -27,6 +27,45 @@ def test_invalid_utf8_names_file_and_line_not_bytes(tmp_path):
     assert (err.line, err.column, err.position) == (2, 47, 50)
 
 
+def _holds_secret(err: BaseException) -> bool:
+    """Whether anything reachable from the exception (args, context, cause) holds the key."""
+    seen = err
+    while seen is not None:
+        for arg in seen.args:
+            data = arg if isinstance(arg, bytes) else str(arg).encode()
+            if SECRET.encode()[:12] in data:
+                return True
+        seen = seen.__context__ or seen.__cause__
+    return False
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", None, "ascii", "UTF8"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda path, enc: safekeys.dotenv_values(path, encoding=enc),
+        lambda path, enc: safekeys.dotenv_values([path], encoding=enc),
+        lambda path, enc: safekeys.get_key(path, "TOKEN", encoding=enc),
+        lambda path, enc: safekeys.set_key(path, "OTHER", "x", encoding=enc),
+        lambda path, enc: safekeys.unset_key(path, "A", encoding=enc),
+    ],
+    ids=["dotenv_values", "layers", "get_key", "set_key", "unset_key"],
+)
+def test_invalid_text_in_any_encoding_never_carries_the_bytes(tmp_path, encoding, call):
+    # Python's own UnicodeDecodeError holds the undecodable chunk of the file in
+    # its args: with a secret next to the bad byte, the secret.
+    env = tmp_path / ".env"
+    original = b"A=1\nTOKEN=" + SECRET.encode() + b"\xff" + SECRET.encode() + b"\n"
+    env.write_bytes(original)
+    with pytest.raises(UnicodeDecodeError) as caught:
+        call(env, encoding)
+    err = caught.value
+    assert isinstance(err, safekeys.DotenvDecodeError)
+    assert (err.line, err.column) == (2, 47)
+    assert not _holds_secret(err)
+    assert env.read_bytes() == original  # set_key/unset_key changed nothing
+
+
 def test_invalid_utf8_propagates_from_load_dotenv(tmp_path):
     env = tmp_path / ".env"
     env.write_bytes(b"A=\xc3\x28\n")

@@ -10,8 +10,17 @@ class DotenvDecodeError(UnicodeDecodeError):
     file and the place instead of echoing bytes that may belong to a secret.
     """
 
-    def __init__(self, filename: str, message: str, line: int, column: int, position: int) -> None:
-        super().__init__("utf-8", b"", 0, 0, "invalid UTF-8")
+    def __init__(
+        self,
+        filename: str,
+        message: str,
+        line: int,
+        column: int,
+        position: int,
+        *,
+        encoding: str = "utf-8",
+    ) -> None:
+        super().__init__(encoding, b"", 0, 0, f"invalid {encoding}")
         self.filename = filename
         self.line = line
         self.column = column
@@ -22,10 +31,17 @@ class DotenvDecodeError(UnicodeDecodeError):
         return self._message
 
     def __reduce__(self):  # type: ignore[no-untyped-def]
+        # A keyword argument cannot ride in a reduce tuple: rebuild through _rebuild_decode_error.
         return (
-            type(self),
-            (self.filename, self._message, self.line, self.column, self.position),
+            _rebuild_decode_error,
+            (self.filename, self._message, self.line, self.column, self.position, self.encoding),
         )
+
+
+def _rebuild_decode_error(
+    filename: str, message: str, line: int, column: int, position: int, encoding: str
+) -> DotenvDecodeError:
+    return DotenvDecodeError(filename, message, line, column, position, encoding=encoding)
 
 
 class MissingKeyError(KeyError):

@@ -13,14 +13,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .. import _core
+from .. import _core, _masking
 from .._errors import VaultError
 from . import doctor, envfiles, keys, scan, team
 from .common import EXIT_CODES, USAGE, Failure, err, team_store_failure
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Optional
+    from typing import ClassVar, NoReturn, Optional
 
 DESCRIPTION = """\
 Keep API keys in the OS keyring (Secret Service on Linux, the Keychain on
@@ -33,9 +33,27 @@ stores them; safekeys.getenv("NAME") finds them there."""
 _GROUPS = (keys, envfiles, doctor, scan, team)
 
 
+def _redacted(message: str, argv: list[str]) -> str:
+    """``message`` without any command-line word that looks like a key: argparse
+    quotes what it could not use ("invalid choice: 'sk-...'")."""
+    for word in sorted(set(argv), key=len, reverse=True):
+        if len(word) >= _masking.MIN_CHARS and _masking.why_secret("", word)[0] is not None:
+            message = message.replace(word, "<a value that looks like a key>")
+    return message
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but its error messages never repeat a key typed on the command line."""
+
+    argv: ClassVar[list[str]] = []
+
+    def error(self, message: str) -> NoReturn:
+        super().error(_redacted(message, _Parser.argv))
+
+
 def build_parser() -> argparse.ArgumentParser:
     formatter = argparse.RawDescriptionHelpFormatter
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="safekeys",
         description=DESCRIPTION,
         epilog=EXIT_CODES,
@@ -67,17 +85,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[list[str]] = None) -> int:
     args_in = sys.argv[1:] if argv is None else list(argv)
+    _Parser.argv = args_in
     parser = build_parser()
     args, extra = parser.parse_known_args(args_in)
     if extra:
-        if args.command_name == "set":
-            # Never echo it: it may be the secret itself.
-            err(
-                "set takes no value on the command line (it would be saved in your shell's "
-                "history): type it at the hidden prompt, or pipe it on standard input"
-            )
-        else:
-            err(f"unexpected arguments for {args.command_name}: {' '.join(extra)}")
+        # Never echo them: a stray word is most often a value, maybe the secret itself.
+        what = "1 argument" if len(extra) == 1 else f"{len(extra)} arguments"
+        err(
+            f"{args.command_name} got {what} it does not take (not repeated here, in case "
+            "it is a key). safekeys never takes a key or token on the command line, where "
+            "the shell's history keeps it: type it at the hidden prompt, or pipe it on "
+            f"standard input. See: safekeys {args.command_name} --help"
+        )
         return USAGE
     try:
         code: int = args.func(args)

@@ -16,6 +16,7 @@ from .reading import (
     Parser,
     check_dialect,
     is_utf8,
+    read_encoded,
     read_layers,
     read_values,
     split,
@@ -175,8 +176,7 @@ def _read_for_rewrite(path: StrPath, encoding: Optional[str]) -> tuple[str, Opti
         if is_utf8(encoding):
             text = _core.read_text(path)
         else:
-            with open(path, encoding=encoding) as f:
-                text = f.read()
+            text = read_encoded(path, encoding)
     except FileNotFoundError:
         return "", None
     return text, _core.preserved_mode(path)

@@ -13,7 +13,7 @@ import os
 from _collections_abc import Mapping  # already loaded by os; collections.abc is not
 
 from .. import _core, _log
-from .._errors import DotenvSyntaxError
+from .._errors import DotenvDecodeError, DotenvSyntaxError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -41,6 +41,41 @@ def is_utf8(encoding: Optional[str]) -> bool:
         return encoding is not None and codecs.lookup(encoding).name == "utf-8"
     except LookupError:
         return False
+
+
+def _decode_error(path: str, encoding: str) -> DotenvDecodeError:
+    """Where ``path`` stops decoding as ``encoding``, found again on its bytes so the
+    error can name the line and column without carrying any of them."""
+    line = column = offset = 0
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+        codecs.decode(data, encoding)
+    except UnicodeDecodeError as err:
+        offset = err.start
+        line = data.count(b"\n", 0, offset) + 1
+        column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    except OSError:
+        pass  # a FIFO read once already: the place is unknown
+    where = f"line {line}, column {column} (byte offset {offset})" if line else "a byte"
+    message = f"{path} is not valid {encoding}: invalid byte at {where}"
+    return DotenvDecodeError(path, message, line, column, offset, encoding=encoding)
+
+
+def read_encoded(path: StrPath, encoding: Optional[str]) -> str:
+    """``open(path, encoding=encoding).read()``, but a file that does not decode
+    raises ``DotenvDecodeError``: the ``UnicodeDecodeError`` Python raises holds
+    the undecodable bytes, which may be part of a secret."""
+    try:
+        with open(path, encoding=encoding) as f:
+            return f.read()
+    except UnicodeDecodeError:
+        pass  # raised below, outside the handler, so that no reference to the bytes survives
+    if encoding is None:
+        import locale
+
+        encoding = locale.getpreferredencoding(False)
+    raise _decode_error(os.fsdecode(path), codecs.lookup(encoding).name)
 
 
 def warn_invalid(lines: list[int], origin: str) -> None:
@@ -220,8 +255,7 @@ def read_values(
                     raise
                 result = parser.stand_ins(_core.read_text(origin))
         elif _core.is_file_or_fifo(origin):
-            with open(origin, encoding=encoding) as f:
-                result = parser.text_with_surrogates(f.read())
+            result = parser.text_with_surrogates(read_encoded(origin, encoding))
     if result is None and stream is not None:
         origin = "<stream>"
         result = parser.text_with_surrogates(stream.read())
@@ -252,8 +286,7 @@ def read_layers(
         if is_utf8(encoding):
             texts.append(_core.read_text(path))
         else:
-            with open(path, encoding=encoding) as f:
-                texts.append(f.read())
+            texts.append(read_encoded(path, encoding))
         found.append(path)
     values, invalid = parser.layers(texts)
     for path, lines in zip(found, invalid):
