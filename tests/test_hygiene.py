@@ -202,6 +202,27 @@ def test_find_dotenv_refuses_a_file_another_user_left_above(
         safekeys.find_dotenv(raise_error_if_not_found=True, usecwd=True)
 
 
+def test_another_users_symlink_to_a_file_you_own_is_refused(tmp_path, other_user, monkeypatch):
+    # The file and both directories are yours (root's); only the link is not, yet
+    # whoever owns the link chose what it points to.
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    private = tmp_path / "private"
+    private.mkdir()
+    mine = write_env(private, 0o600)
+    link = shared / ".env"
+    os.symlink(mine, link)
+    os.lchown(link, other_user.pw_uid, other_user.pw_gid)
+    monkeypatch.chdir(shared)
+    assert safekeys.find_dotenv(usecwd=True) == ""
+    problem = _hygiene.foreign_owner(str(link))
+    assert problem is not None and "the symlink is owned by" in problem.message
+    # Your own link to your own file is fine.
+    os.lchown(link, 0, 0)
+    assert safekeys.find_dotenv(usecwd=True) == str(link)
+
+
 def test_a_directory_owned_by_another_user_is_refused_until_trusted(
     tmp_path, other_user, monkeypatch
 ):

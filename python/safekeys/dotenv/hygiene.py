@@ -185,6 +185,34 @@ def _trusted(directory: str) -> bool:
     return False
 
 
+def _owners(absolute: str) -> list[tuple[str, str, int]]:
+    """``(path, how a message names it, owner)`` of everything whose owner could
+    have changed what ``absolute`` reads: the file, its directory and, for a
+    symlink, the link itself and the directory of the file it points to."""
+    directory = os.path.dirname(absolute)
+    places = [(absolute, "it", False), (directory, f"its directory {directory}", False)]
+    if os.path.islink(absolute):
+        real = os.path.realpath(absolute)
+        places = [
+            (absolute, "the symlink", True),
+            (real, f"the file it points to, {real},", False),
+            (directory, f"its directory {directory}", False),
+            (
+                os.path.dirname(real),
+                f"the directory of the file it points to, {os.path.dirname(real)},",
+                False,
+            ),
+        ]
+    found = []
+    for where, what, own_link in places:
+        try:
+            st = os.lstat(where) if own_link else os.stat(where)
+        except OSError:
+            continue
+        found.append((where, what, st.st_uid))
+    return found
+
+
 def foreign_owner(path: str) -> Optional[Problem]:
     """A file, or the directory holding it, owned by another user.
 
@@ -200,20 +228,12 @@ def foreign_owner(path: str) -> Optional[Problem]:
     me = os.geteuid()
     absolute = os.path.abspath(path)
     directory = os.path.dirname(absolute)
-    owners = []
-    for where in (absolute, directory):
-        try:
-            uid = os.stat(where).st_uid
-        except OSError:
-            continue
-        if uid not in (me, 0):
-            owners.append((where, uid))
+    owners = [(where, what, uid) for where, what, uid in _owners(absolute) if uid not in (me, 0)]
     if not owners:
         return None
     if _trusted(directory):
         return None
-    where, uid = owners[0]
-    kind = "it" if where == absolute else f"its directory {directory}"
+    _where, kind, uid = owners[0]
     return Problem(
         path,
         "foreign-owner",
