@@ -3,6 +3,7 @@
 //! the scanner. Nothing here knows about Python; `python/` (feature `python`)
 //! is the one layer that converts types and maps errors for the extension.
 
+pub mod detect;
 pub mod dotenv;
 pub mod error;
 mod hash;

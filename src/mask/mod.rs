@@ -1,7 +1,6 @@
 //! Masking: a registry of secrets, the forms each can take in output, and
 //! scrubbing of whole texts and of streams that arrive in pieces.
 
-pub mod classify;
 pub mod matcher;
 pub mod render;
 pub mod variants;

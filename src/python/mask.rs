@@ -1,7 +1,8 @@
 //! The masking engine (`Masker`) and the classification helpers.
 
 use super::lock;
-use crate::mask::{self, classify, Refusal, Registry, Stream};
+use crate::detect::classify;
+use crate::mask::{self, Refusal, Registry, Stream};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};

@@ -3,8 +3,8 @@
 //! keyring's values, secrets registered in the process).
 
 use super::finding::Note;
+use crate::detect::classify;
 use crate::dotenv;
-use crate::mask::classify;
 use std::path::Path;
 use zeroize::Zeroizing;
 

@@ -8,7 +8,6 @@
 pub mod finding;
 pub mod known;
 pub mod notebook;
-pub mod patterns;
 pub mod text;
 pub mod walk;
 

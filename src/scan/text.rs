@@ -2,7 +2,7 @@
 //! together, and the masked snippet shown for each.
 
 use super::finding::KNOWN_KIND;
-use super::patterns;
+use crate::detect::patterns;
 use crate::mask::Masker;
 use std::ops::Range;
 

@@ -1,5 +1,5 @@
 //! Well-known credential formats: the one list both the masking policy
-//! (`mask::classify::known_shape`) and the scanner use.
+//! (`classify::known_shape`) and the scanner use.
 //!
 //! Finding them in bulk text: one Aho-Corasick automaton over the literal
 //! prefixes finds candidates (its SIMD prefilter skips most bytes), then a
@@ -587,7 +587,7 @@ fn url_password(text: &str, mark: usize) -> Option<Found> {
         authority_end -= 1;
     }
     let candidate = &text[scheme_start..authority_end];
-    let password = crate::mask::classify::url_password(candidate)?;
+    let password = super::classify::url_password(candidate)?;
     let range = scheme_start + password.start..scheme_start + password.end;
     if range.len() < 3 || placeholder(&text[range.clone()]) {
         return None;

@@ -95,9 +95,9 @@ fn split_name(name: &str) -> Vec<String> {
 }
 
 /// The kind of well-known credential `value` is, if it is one. The formats
-/// live in `scan::patterns`, the one list the scanner uses too.
+/// live in `patterns`, the one list the scanner uses too.
 pub fn known_shape(value: &str) -> Option<&'static str> {
-    crate::scan::patterns::known_shape(value)
+    super::patterns::known_shape(value)
 }
 
 /// Byte range of the password in a URL's user-info (`scheme://user:PASSWORD@host`).

@@ -1,0 +1,7 @@
+//! Recognising secrets, for masking and scanning alike: the one list of
+//! well-known key formats (`patterns`) and the masking policy's questions
+//! about a name and a value (`classify`). Both `mask` and `scan` build on
+//! this module; it depends on neither.
+
+pub mod classify;
+pub mod patterns;
