@@ -7,9 +7,9 @@ pub mod detect;
 pub mod dotenv;
 pub mod error;
 mod hash;
+pub mod keyring;
 pub mod mask;
 pub mod scan;
-pub mod store;
 pub mod vault;
 
 #[cfg(feature = "python")]

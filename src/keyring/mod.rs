@@ -28,6 +28,15 @@
 //! Values cross this module as [`SecretString`]s and zeroized buffers; no
 //! error message holds one.
 
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly"
+))]
+mod secret_service;
+
 use crate::error::{Error, KeyringFailure, Result};
 use crate::mask;
 use keyring_core::{CredentialStore, Entry};
@@ -498,7 +507,7 @@ fn describe(values: &[Zeroizing<Vec<u8>>]) -> ListedValue {
     target_os = "dragonfly"
 ))]
 fn open_platform() -> Result<Backend> {
-    super::secret_service::open()
+    secret_service::open()
 }
 
 #[cfg(any(
