@@ -1,5 +1,5 @@
 //! Which values are secrets: by the variable's name, by the value's shape
-//! (well-known key formats), or a password inside a URL.
+//! (`patterns`), or a password inside a URL (`url`).
 
 /// Words that make a variable name look secret, as whole name parts.
 const SECRET_WORDS: &[&str] = &[
@@ -94,33 +94,6 @@ fn split_name(name: &str) -> Vec<String> {
     parts
 }
 
-/// The kind of well-known credential `value` is, if it is one. The formats
-/// live in `patterns`, the one list the scanner uses too.
-pub fn known_shape(value: &str) -> Option<&'static str> {
-    super::patterns::known_shape(value)
-}
-
-/// Byte range of the password in a URL's user-info (`scheme://user:PASSWORD@host`).
-pub fn url_password(value: &str) -> Option<std::ops::Range<usize>> {
-    let scheme_end = value.find("://")?;
-    if scheme_end == 0
-        || !value[..scheme_end]
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
-    {
-        return None;
-    }
-    let authority_start = scheme_end + 3;
-    let authority_len = value[authority_start..]
-        .find(['/', '?', '#'])
-        .unwrap_or(value.len() - authority_start);
-    let authority = &value[authority_start..authority_start + authority_len];
-    let at = authority.rfind('@')?;
-    let colon = authority[..at].find(':')?;
-    let range = authority_start + colon + 1..authority_start + at;
-    (!range.is_empty()).then_some(range)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,36 +124,5 @@ mod tests {
         ] {
             assert!(!secret_name(name), "{name}");
         }
-    }
-
-    #[test]
-    fn known_shapes() {
-        assert_eq!(
-            known_shape("sk-ant-api03-abcdefghijklmnopqrstuvwxyz"),
-            Some("Anthropic API key")
-        );
-        assert_eq!(
-            known_shape("sk-proj-abcdefghijklmnopqrstuvwxyz"),
-            Some("OpenAI project key")
-        );
-        assert_eq!(
-            known_shape("ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
-            Some("GitHub token")
-        );
-        assert_eq!(
-            known_shape("AKIAIOSFODNN7EXAMPLE"),
-            Some("AWS access key id")
-        );
-        assert_eq!(known_shape("hello world"), None);
-        assert_eq!(known_shape("sk-short"), None);
-    }
-
-    #[test]
-    fn url_passwords() {
-        let url = "postgres://app:s3cr3t-pass@db.internal:5432/prod";
-        assert_eq!(url_password(url).map(|r| &url[r]), Some("s3cr3t-pass"));
-        assert_eq!(url_password("https://example.invalid/a:b@c"), None);
-        assert_eq!(url_password("https://user@example.invalid/"), None);
-        assert_eq!(url_password("not a url"), None);
     }
 }

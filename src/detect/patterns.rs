@@ -1,5 +1,5 @@
 //! Well-known credential formats: the one list both the masking policy
-//! (`classify::known_shape`) and the scanner use.
+//! (`known_shape`, asked by `classify`) and the scanner (`find`) use.
 //!
 //! Finding them in bulk text: one Aho-Corasick automaton over the literal
 //! prefixes finds candidates (its SIMD prefilter skips most bytes), then a
@@ -587,7 +587,7 @@ fn url_password(text: &str, mark: usize) -> Option<Found> {
         authority_end -= 1;
     }
     let candidate = &text[scheme_start..authority_end];
-    let password = super::classify::url_password(candidate)?;
+    let password = super::url::password(candidate)?;
     let range = scheme_start + password.start..scheme_start + password.end;
     if range.len() < 3 || placeholder(&text[range.clone()]) {
         return None;
@@ -848,5 +848,27 @@ mod tests {
             known_shape("-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----"),
             Some("PEM private key")
         );
+    }
+
+    #[test]
+    fn known_shapes() {
+        assert_eq!(
+            known_shape("sk-ant-api03-abcdefghijklmnopqrstuvwxyz"),
+            Some("Anthropic API key")
+        );
+        assert_eq!(
+            known_shape("sk-proj-abcdefghijklmnopqrstuvwxyz"),
+            Some("OpenAI project key")
+        );
+        assert_eq!(
+            known_shape("ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+            Some("GitHub token")
+        );
+        assert_eq!(
+            known_shape("AKIAIOSFODNN7EXAMPLE"),
+            Some("AWS access key id")
+        );
+        assert_eq!(known_shape("hello world"), None);
+        assert_eq!(known_shape("sk-short"), None);
     }
 }

@@ -1,7 +1,7 @@
 //! The masking engine (`Masker`) and the classification helpers.
 
 use super::lock;
-use crate::detect::classify;
+use crate::detect::{classify, patterns, url};
 use crate::mask::{self, Refusal, Registry, Stream};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -163,13 +163,13 @@ fn secret_name(name: &str) -> bool {
 /// The kind of well-known credential `value` is, if any.
 #[pyfunction]
 fn known_shape(value: &str) -> Option<&'static str> {
-    classify::known_shape(value)
+    patterns::known_shape(value)
 }
 
 /// The password inside a URL's user-info, if any.
 #[pyfunction]
 fn url_password(value: &str) -> Option<String> {
-    classify::url_password(value).map(|r| value[r].to_string())
+    url::password(value).map(|r| value[r].to_string())
 }
 
 /// `sha256:` and 8 hex digits: enough to tell values apart, nothing to recover.

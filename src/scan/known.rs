@@ -3,7 +3,7 @@
 //! keyring's values, secrets registered in the process).
 
 use super::finding::Note;
-use crate::detect::classify;
+use crate::detect::{classify, patterns, url};
 use crate::dotenv;
 use std::path::Path;
 use zeroize::Zeroizing;
@@ -42,11 +42,11 @@ pub fn from_dotenv(path: &Path) -> Result<Vec<Known>, Note> {
         .into_iter()
         .filter_map(|(name, value)| {
             let value = Zeroizing::new(value?);
-            let secret = if classify::secret_name(&name) || classify::known_shape(&value).is_some()
+            let secret = if classify::secret_name(&name) || patterns::known_shape(&value).is_some()
             {
                 value
             } else {
-                let password = classify::url_password(&value)?;
+                let password = url::password(&value)?;
                 Zeroizing::new(value[password].to_string())
             };
             Some((name, secret, source.clone()))
