@@ -16,3 +16,6 @@ pub mod vault;
 mod python;
 
 pub use error::{Error, Result};
+
+#[cfg(test)]
+mod layers;
