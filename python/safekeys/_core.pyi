@@ -20,6 +20,7 @@ __all__ = [
     "find_upwards",
     "fingerprint",
     "is_file_or_fifo",
+    "key_kinds",
     "known_shape",
     "preserved_mode",
     "read_text",
@@ -163,3 +164,4 @@ def scan_paths(
 def find_in_source(
     text: str, masker: Optional[Masker] = None
 ) -> list[tuple[str, Optional[str], int, int, int, int]]: ...
+def key_kinds() -> list[tuple[str, str, str]]: ...

@@ -4,5 +4,6 @@
 //! this module; it depends on neither.
 
 pub mod classify;
+pub mod kinds;
 pub mod patterns;
 pub mod url;

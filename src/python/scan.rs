@@ -2,6 +2,7 @@
 
 use super::lock;
 use super::mask::Masker;
+use crate::detect::kinds;
 use crate::mask;
 use pyo3::prelude::*;
 use std::path::PathBuf;
@@ -131,8 +132,18 @@ fn find_in_source(text: &str, masker: Option<PyRef<'_, Masker>>) -> Vec<SourceHi
         .collect()
 }
 
+/// `(kind, label, provider)` of every kind a finding can have, in report order.
+#[pyfunction]
+fn key_kinds() -> Vec<(&'static str, &'static str, &'static str)> {
+    kinds::KINDS
+        .iter()
+        .map(|k| (k.id, k.label, k.provider))
+        .collect()
+}
+
 pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_paths, m)?)?;
+    m.add_function(wrap_pyfunction!(key_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(find_in_source, m)?)?;
     Ok(())
 }
