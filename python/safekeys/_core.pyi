@@ -21,17 +21,15 @@ __all__ = [
     "fingerprint",
     "is_file_or_fifo",
     "key_kinds",
-    "known_shape",
     "preserved_mode",
     "read_text",
     "scan_paths",
-    "secret_name",
     "set_key_in_text",
     "unset_key_in_text",
-    "url_password",
     "values_from_file",
     "values_from_layers",
     "values_from_text",
+    "why_secret",
     "write_atomic",
 ]
 
@@ -85,9 +83,7 @@ class Masker:
     def flush(self, name: str) -> str: ...
     def pending(self) -> list[str]: ...
 
-def secret_name(name: str) -> bool: ...
-def known_shape(value: str) -> Optional[str]: ...
-def url_password(value: str) -> Optional[str]: ...
+def why_secret(name: str, value: str) -> Optional[tuple[str, str]]: ...
 def fingerprint(value: str) -> str: ...
 
 @final

@@ -1,6 +1,10 @@
 //! Which values are secrets: by the variable's name, by the value's shape
 //! (`patterns`), or a password inside a URL (`url`).
 
+use super::{patterns, url};
+use std::fmt;
+use std::ops::Range;
+
 /// Words that make a variable name look secret, as whole name parts.
 const SECRET_WORDS: &[&str] = &[
     "KEY",
@@ -94,6 +98,61 @@ fn split_name(name: &str) -> Vec<String> {
     parts
 }
 
+/// Why a value is to be masked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Why {
+    /// The variable's name looks secret (`secret_name`).
+    Name,
+    /// The value has the shape of a well-known key: its label.
+    Shape(&'static str),
+    /// The value is a URL with a password in it.
+    UrlPassword,
+}
+
+/// Python shows these words to the user (`safekeys.why`, `safekeys import`).
+impl fmt::Display for Why {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Why::Name => f.write_str("name looks secret"),
+            Why::Shape(label) => write!(f, "looks like a {label}"),
+            Why::UrlPassword => f.write_str("password in a URL (only the password is masked)"),
+        }
+    }
+}
+
+/// A value found secret: why, and which bytes of it to mask.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason {
+    pub why: Why,
+    /// The whole value, or only the password of a URL: the rest of a URL
+    /// (host, database name) is what a person needs to see in output.
+    pub secret: Range<usize>,
+}
+
+/// Whether the value of the variable `name` is a secret, and why: the
+/// masking policy, asked of every `.env` value by the loader and the scanner.
+/// The name is asked first (it covers values of any shape), then the
+/// value's shape, then a URL's password.
+pub fn why_secret(name: &str, value: &str) -> Option<Reason> {
+    let whole = 0..value.len();
+    if secret_name(name) {
+        return Some(Reason {
+            why: Why::Name,
+            secret: whole,
+        });
+    }
+    if let Some(label) = patterns::known_shape(value) {
+        return Some(Reason {
+            why: Why::Shape(label),
+            secret: whole,
+        });
+    }
+    url::password(value).map(|secret| Reason {
+        why: Why::UrlPassword,
+        secret,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,5 +183,30 @@ mod tests {
         ] {
             assert!(!secret_name(name), "{name}");
         }
+    }
+
+    #[test]
+    fn why_secret_asks_the_name_then_the_shape_then_a_url() {
+        let why = |name: &str, value: &str| {
+            why_secret(name, value).map(|r| (r.why.to_string(), value[r.secret].to_string()))
+        };
+        let url = "postgres://app:s3cr3t-pass@db.internal/prod";
+        assert_eq!(
+            why("DB_PASSWORD", url),
+            Some(("name looks secret".into(), url.into()))
+        );
+        assert_eq!(
+            why("DATABASE_URL", url),
+            Some((
+                "password in a URL (only the password is masked)".into(),
+                "s3cr3t-pass".into()
+            ))
+        );
+        let key = "sk-ant-api03-abcdefghijklmnopqrstuvwxyz";
+        assert_eq!(
+            why("DEPLOY_BOT", key),
+            Some(("looks like a Anthropic API key".into(), key.into()))
+        );
+        assert_eq!(why("HOME", "/home/me"), None);
     }
 }

@@ -1,7 +1,7 @@
-//! The masking engine (`Masker`) and the classification helpers.
+//! The masking engine (`Masker`) and the masking policy (`why_secret`).
 
 use super::lock;
-use crate::detect::{classify, patterns, url};
+use crate::detect::classify;
 use crate::mask::{self, Refusal, Registry, Stream};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -154,22 +154,10 @@ impl Masker {
     }
 }
 
-/// Whether a variable called `name` probably holds a secret.
+/// `(why, text_to_mask)` when the value of `name` is a secret, else None.
 #[pyfunction]
-fn secret_name(name: &str) -> bool {
-    classify::secret_name(name)
-}
-
-/// The kind of well-known credential `value` is, if any.
-#[pyfunction]
-fn known_shape(value: &str) -> Option<&'static str> {
-    patterns::known_shape(value)
-}
-
-/// The password inside a URL's user-info, if any.
-#[pyfunction]
-fn url_password(value: &str) -> Option<String> {
-    url::password(value).map(|r| value[r].to_string())
+fn why_secret(name: &str, value: &str) -> Option<(String, String)> {
+    classify::why_secret(name, value).map(|r| (r.why.to_string(), value[r.secret].to_string()))
 }
 
 /// `sha256:` and 8 hex digits: enough to tell values apart, nothing to recover.
@@ -180,9 +168,7 @@ fn fingerprint(value: &str) -> String {
 
 pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Masker>()?;
-    m.add_function(wrap_pyfunction!(secret_name, m)?)?;
-    m.add_function(wrap_pyfunction!(known_shape, m)?)?;
-    m.add_function(wrap_pyfunction!(url_password, m)?)?;
+    m.add_function(wrap_pyfunction!(why_secret, m)?)?;
     m.add_function(wrap_pyfunction!(fingerprint, m)?)?;
     m.add("MIN_SECRET_CHARS", mask::MIN_SECRET_CHARS)?;
     Ok(())
