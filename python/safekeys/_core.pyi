@@ -9,9 +9,7 @@ _Path = Union[str, os.PathLike[str]]
 __version__: str
 __all__ = [
     "MIN_SECRET_CHARS",
-    "VAULT_DEFAULT_ADDRESS",
     "VAULT_DEFAULT_PATH",
-    "VAULT_DEFAULT_TIMEOUT",
     "Keyring",
     "Masker",
     "Vault",
@@ -78,7 +76,6 @@ class Masker:
     def __len__(self) -> int: ...
     def entries(self) -> list[tuple[str, str, int, str]]: ...
     def scrub(self, text: str) -> str: ...
-    def contains_secret(self, text: str) -> bool: ...
     def feed(self, name: str, text: str) -> str: ...
     def flush(self, name: str) -> str: ...
     def pending(self) -> list[str]: ...
@@ -104,8 +101,6 @@ class Keyring:
 # -- The team store (OpenBao / Vault) ------------------------------------------------
 
 VAULT_DEFAULT_PATH: str
-VAULT_DEFAULT_ADDRESS: str
-VAULT_DEFAULT_TIMEOUT: float
 
 @final
 class Vault:

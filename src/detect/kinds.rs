@@ -85,11 +85,6 @@ pub const KINDS: &[Kind] = &[
     URL_PASSWORD,
 ];
 
-/// The row of `id`, if the scanner reports that kind.
-pub fn by_id(id: &str) -> Option<&'static Kind> {
-    KINDS.iter().find(|k| k.id == id)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

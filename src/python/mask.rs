@@ -113,11 +113,6 @@ impl Masker {
         Ok(unchanged_or_new(text, input, scrubbed))
     }
 
-    /// Whether `text` holds a registered secret in any form.
-    fn contains_secret(&self, text: &str) -> bool {
-        !lock(&self.registry).masker().find(text).is_empty()
-    }
-
     /// Add a chunk of the stream `name`; returns the masked text safe to send now.
     /// Keeps the GIL: releasing it while holding the streams lock could deadlock
     /// with a thread that holds the GIL and waits for that lock.
