@@ -2,7 +2,7 @@
 
 use super::lock;
 use crate::detect::classify;
-use crate::mask::{self, Refusal, Registry, Stream};
+use crate::mask::{self, Refusal, Stream};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
@@ -13,10 +13,10 @@ use std::sync::Mutex;
 /// Texts at least this long are scrubbed with the GIL released.
 const DETACH_BYTES: usize = 64 * 1024;
 
-/// The secrets registry, its matcher, and one scrubbing state per output stream.
+/// The masking engine, and one scrubbing state per output stream.
 #[pyclass(module = "safekeys._core", frozen)]
 pub(super) struct Masker {
-    pub(super) registry: Mutex<Registry>,
+    pub(super) engine: Mutex<mask::Masker>,
     streams: Mutex<HashMap<String, Stream>>,
 }
 
@@ -52,19 +52,19 @@ impl Masker {
     #[new]
     fn new() -> Self {
         Masker {
-            registry: Mutex::new(Registry::default()),
+            engine: Mutex::new(mask::Masker::default()),
             streams: Mutex::new(HashMap::new()),
         }
     }
 
     /// Register `value` under `name`: "added", "updated" or "too-short".
     fn add(&self, name: &str, value: &str, source: &str) -> &'static str {
-        status(lock(&self.registry).add(name, value, source))
+        status(lock(&self.engine).add(name, value, source))
     }
 
     /// `add` for `(name, value, source)` triples, rebuilding the matcher once.
     fn add_many(&self, items: Vec<(String, String, String)>) -> Vec<&'static str> {
-        lock(&self.registry)
+        lock(&self.engine)
             .add_many(
                 items
                     .iter()
@@ -76,24 +76,24 @@ impl Masker {
     }
 
     fn remove_name(&self, name: &str) -> usize {
-        lock(&self.registry).remove_name(name)
+        lock(&self.engine).remove_name(name)
     }
 
     fn remove_value(&self, value: &str) -> bool {
-        lock(&self.registry).remove_value(value)
+        lock(&self.engine).remove_value(value)
     }
 
     fn clear(&self) {
-        lock(&self.registry).clear();
+        lock(&self.engine).clear();
     }
 
     fn __len__(&self) -> usize {
-        lock(&self.registry).len()
+        lock(&self.engine).len()
     }
 
     /// `(name, source, length, fingerprint)` of each secret, never a value.
     fn entries(&self) -> Vec<(String, String, usize, String)> {
-        lock(&self.registry)
+        lock(&self.engine)
             .infos()
             .into_iter()
             .map(|i| (i.name, i.source, i.length, i.fingerprint))
@@ -102,13 +102,13 @@ impl Masker {
 
     /// `text` with every registered secret, in every form, masked.
     fn scrub<'py>(&self, text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
-        let masker = lock(&self.registry).masker();
+        let snapshot = lock(&self.engine).snapshot();
         let utf8 = text.encode_utf8()?;
         let input = utf8_of(&utf8)?;
         let scrubbed = if input.len() >= DETACH_BYTES {
-            text.py().detach(|| masker.scrub(input))
+            text.py().detach(|| snapshot.scrub(input))
         } else {
-            masker.scrub(input)
+            snapshot.scrub(input)
         };
         Ok(unchanged_or_new(text, input, scrubbed))
     }
@@ -117,22 +117,22 @@ impl Masker {
     /// Keeps the GIL: releasing it while holding the streams lock could deadlock
     /// with a thread that holds the GIL and waits for that lock.
     fn feed<'py>(&self, name: &str, text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
-        let masker = lock(&self.registry).masker();
+        let snapshot = lock(&self.engine).snapshot();
         let utf8 = text.encode_utf8()?;
         let input = utf8_of(&utf8)?;
         let mut streams = lock(&self.streams);
         let released = streams
             .entry(name.to_string())
             .or_default()
-            .feed(&masker, input);
+            .feed(&snapshot, input);
         Ok(unchanged_or_new(text, input, released))
     }
 
     /// Release what the stream `name` holds back, masked.
     fn flush(&self, name: &str) -> String {
-        let masker = lock(&self.registry).masker();
+        let snapshot = lock(&self.engine).snapshot();
         match lock(&self.streams).get_mut(name) {
-            Some(stream) => stream.flush(&masker),
+            Some(stream) => stream.flush(&snapshot),
             None => String::new(),
         }
     }

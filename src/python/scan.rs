@@ -39,7 +39,7 @@ type SourceHitRow = (&'static str, Option<String>, usize, usize, usize, usize);
 /// The secrets `masker` holds, copied out so its lock is not held while scanning.
 fn registered_secrets(masker: Option<&Masker>) -> Vec<crate::scan::Known> {
     masker.map_or_else(Vec::new, |m| {
-        lock(&m.registry)
+        lock(&m.engine)
             .secrets()
             .map(|(n, v, s)| {
                 (
@@ -122,11 +122,11 @@ fn scan_paths(
 #[pyfunction]
 #[pyo3(signature = (text, masker=None))]
 fn find_in_source(text: &str, masker: Option<PyRef<'_, Masker>>) -> Vec<SourceHitRow> {
-    let engine = match masker {
-        Some(m) => lock(&m.registry).masker(),
-        None => std::sync::Arc::new(mask::Masker::default()),
+    let snapshot = match masker {
+        Some(m) => lock(&m.engine).snapshot(),
+        None => std::sync::Arc::new(mask::Snapshot::default()),
     };
-    crate::scan::find_in_source(text, &engine)
+    crate::scan::find_in_source(text, &snapshot)
         .into_iter()
         .map(|h| (h.kind, h.name, h.line, h.column, h.end_line, h.end_column))
         .collect()

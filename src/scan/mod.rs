@@ -16,7 +16,7 @@ pub use known::Known;
 
 use crate::dotenv::{find, rewrite};
 use crate::error::{Error, Result};
-use crate::mask::{Masker, Registry};
+use crate::mask::{Masker, Snapshot};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -64,7 +64,7 @@ impl Default for Options {
 pub fn scan(
     paths: &[PathBuf],
     known: &[Known],
-    registered: Option<&Registry>,
+    registered: Option<&Masker>,
     options: &Options,
 ) -> Result<Report> {
     let threads = match options.threads {
@@ -108,11 +108,11 @@ pub fn scan(
         }
         sources.extend(walked.files.iter().filter(|f| walk::is_dotenv(f)).cloned());
     }
-    let mut registry = Registry::default();
+    let mut masker = Masker::default();
     if let Some(registered) = registered {
-        registry.add_many(registered.secrets());
+        masker.add_many(registered.secrets());
     }
-    registry.add_many(
+    masker.add_many(
         known
             .iter()
             .map(|(n, v, s)| (n.as_str(), v.as_str(), s.as_str())),
@@ -120,7 +120,7 @@ pub fn scan(
     for source in &sources {
         match known::from_dotenv(source) {
             Ok(secrets) => {
-                registry.add_many(
+                masker.add_many(
                     secrets
                         .iter()
                         .map(|(n, v, s)| (n.as_str(), v.as_str(), s.as_str())),
@@ -129,7 +129,7 @@ pub fn scan(
             Err(note) => report.notes.push(note),
         }
     }
-    report.known_secrets = registry.len();
+    report.known_secrets = masker.len();
 
     // A `.env` holds secrets by design; whether git would commit it is
     // `safekeys doctor`'s question. Named on the command line, it is scanned.
@@ -147,8 +147,8 @@ pub fn scan(
             files.push(file);
         }
     }
-    let masker = registry.masker();
-    let results = scan_files(&files, &masker, options, threads);
+    let snapshot = masker.snapshot();
+    let results = scan_files(&files, &snapshot, options, threads);
     for result in results {
         report.findings.extend(result.findings);
         report.notes.extend(result.notes);
@@ -172,7 +172,7 @@ struct FileResult {
 /// Scan `files` on `threads` workers, results in the order of `files`.
 fn scan_files(
     files: &[PathBuf],
-    masker: &Masker,
+    snapshot: &Snapshot,
     options: &Options,
     threads: usize,
 ) -> Vec<FileResult> {
@@ -186,7 +186,7 @@ fn scan_files(
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(path) = files.get(i) else { break };
-                        done.push((i, scan_file(path, masker, options)));
+                        done.push((i, scan_file(path, snapshot, options)));
                     }
                     done
                 })
@@ -214,7 +214,7 @@ fn is_notebook(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("ipynb"))
 }
 
-fn scan_file(path: &Path, masker: &Masker, options: &Options) -> FileResult {
+fn scan_file(path: &Path, snapshot: &Snapshot, options: &Options) -> FileResult {
     let mut result = FileResult::default();
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,
@@ -279,7 +279,7 @@ fn scan_file(path: &Path, masker: &Masker, options: &Options) -> FileResult {
         }
     };
     if is_notebook(path) {
-        match notebook::scan(path, &text, masker, options.fix && valid) {
+        match notebook::scan(path, &text, snapshot, options.fix && valid) {
             Ok((findings, fixed)) => {
                 result.findings = findings;
                 if let Some(new_text) = fixed {
@@ -311,13 +311,13 @@ fn scan_file(path: &Path, masker: &Masker, options: &Options) -> FileResult {
             )),
         }
     }
-    result.findings = plain(path, &text, masker);
+    result.findings = plain(path, &text, snapshot);
     result
 }
 
 /// Findings in a file read as plain text.
-pub fn plain(path: &Path, text: &str, masker: &Masker) -> Vec<Finding> {
-    let hits = text::hits(text, masker, true);
+pub fn plain(path: &Path, text: &str, snapshot: &Snapshot) -> Vec<Finding> {
+    let hits = text::hits(text, snapshot, true);
     let mut lines = text::Lines::new(text);
     hits.iter()
         .enumerate()
@@ -352,8 +352,8 @@ pub struct SourceHit {
 }
 
 /// Secrets (registered ones and well-known formats) in `source`.
-pub fn find_in_source(source: &str, masker: &Masker) -> Vec<SourceHit> {
-    let hits = text::hits(source, masker, true);
+pub fn find_in_source(source: &str, snapshot: &Snapshot) -> Vec<SourceHit> {
+    let hits = text::hits(source, snapshot, true);
     let mut lines = text::Lines::new(source);
     hits.into_iter()
         .map(|hit| {
