@@ -1,7 +1,9 @@
-//! Recognising secrets, for masking and scanning alike: the one list of
-//! well-known key formats (`patterns`) and the masking policy's questions
-//! about a name and a value (`classify`). Both `mask` and `scan` build on
-//! this module; it depends on neither.
+//! Recognising secrets, for masking and scanning alike: the kinds the
+//! scanner reports (`kinds`), the one list of well-known key formats
+//! (`patterns`), passwords in URLs (`url`), and the masking policy's
+//! question about a variable and its value (`classify::why_secret`). The
+//! scanner and the loader's masking (Python, through the binding) both ask
+//! it, so they cannot disagree; it uses no other module of the crate.
 
 pub mod classify;
 pub mod kinds;

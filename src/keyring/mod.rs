@@ -27,6 +27,10 @@
 //!
 //! Values cross this module as [`SecretString`]s and zeroized buffers; no
 //! error message holds one.
+//!
+//! This file is the front that keeps those promises; `backend` wraps one
+//! open keyring-core store and maps its errors, and each platform module
+//! (`secret_service`) builds on `backend` alone.
 
 #[cfg(any(
     target_os = "linux",
