@@ -2,7 +2,7 @@
 //! registered secrets, fragment masking on.
 //! Run: cargo run --release --example mask_throughput [MEGABYTES]
 
-use safekeys::mask::Registry;
+use safekeys::mask::Masker;
 use std::time::Instant;
 
 /// A small deterministic generator, so runs are comparable.
@@ -69,15 +69,15 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(200);
     let mut rng = Lcg(42);
-    let mut registry = Registry::default();
+    let mut masker = Masker::default();
     let mut secrets = Vec::new();
     for i in 0..100 {
         let secret = format!("sk-proj-{}", rng.token(43));
-        if registry.add(&format!("KEY_{i}"), &secret, "bench").is_ok() {
+        if masker.add(&format!("KEY_{i}"), &secret, "bench").is_ok() {
             secrets.push(secret);
         }
     }
-    let masker = registry.masker();
+    let snapshot = masker.snapshot();
     let text = log_text(&mut rng, megabytes << 20);
     // The same text with a whole secret or a 16-character fragment every 64 KiB.
     let mut dirty = String::with_capacity(text.len() + 4096);
@@ -89,20 +89,20 @@ fn main() {
 
     println!(
         "{} secrets, {} forms each, fragments of 12+ characters on; {:.0} MB of log-like ASCII",
-        registry.len(),
+        masker.len(),
         safekeys::mask::variants::variants(&secrets[0]).len(),
         text.len() as f64 / 1e6
     );
-    let clean = best_of(5, || assert_eq!(masker.scrub(&text).len(), text.len()));
+    let clean = best_of(5, || assert_eq!(snapshot.scrub(&text).len(), text.len()));
     report(
         "clean text (search only, nothing to replace)",
         text.len(),
         clean,
     );
-    let masked = masker.scrub(&dirty);
+    let masked = snapshot.scrub(&dirty);
     assert!(secrets.iter().all(|s| !masked.contains(&s[..12])));
     drop(masked);
-    let with_hits = best_of(5, || assert!(masker.scrub(&dirty).len() < dirty.len()));
+    let with_hits = best_of(5, || assert!(snapshot.scrub(&dirty).len() < dirty.len()));
     report(
         "secret or fragment every 64 KiB (search + new string)",
         dirty.len(),

@@ -68,12 +68,6 @@ impl KeyringFailure {
             KeyringFailure::Failure => "failure",
         }
     }
-
-    /// Whether the keyring itself could not be used (as opposed to holding
-    /// data that needs a person's attention: duplicates, binary values).
-    pub fn is_unavailable(self) -> bool {
-        !matches!(self, KeyringFailure::Ambiguous | KeyringFailure::NotText)
-    }
 }
 
 /// Why a request to the team secret store failed.

@@ -9,9 +9,7 @@ _Path = Union[str, os.PathLike[str]]
 __version__: str
 __all__ = [
     "MIN_SECRET_CHARS",
-    "VAULT_DEFAULT_ADDRESS",
     "VAULT_DEFAULT_PATH",
-    "VAULT_DEFAULT_TIMEOUT",
     "Keyring",
     "Masker",
     "Vault",
@@ -20,17 +18,16 @@ __all__ = [
     "find_upwards",
     "fingerprint",
     "is_file_or_fifo",
-    "known_shape",
+    "key_kinds",
     "preserved_mode",
     "read_text",
     "scan_paths",
-    "secret_name",
     "set_key_in_text",
     "unset_key_in_text",
-    "url_password",
     "values_from_file",
     "values_from_layers",
     "values_from_text",
+    "why_secret",
     "write_atomic",
 ]
 
@@ -79,14 +76,11 @@ class Masker:
     def __len__(self) -> int: ...
     def entries(self) -> list[tuple[str, str, int, str]]: ...
     def scrub(self, text: str) -> str: ...
-    def contains_secret(self, text: str) -> bool: ...
     def feed(self, name: str, text: str) -> str: ...
     def flush(self, name: str) -> str: ...
     def pending(self) -> list[str]: ...
 
-def secret_name(name: str) -> bool: ...
-def known_shape(value: str) -> Optional[str]: ...
-def url_password(value: str) -> Optional[str]: ...
+def why_secret(name: str, value: str) -> Optional[tuple[str, str]]: ...
 def fingerprint(value: str) -> str: ...
 
 @final
@@ -107,8 +101,6 @@ class Keyring:
 # -- The team store (OpenBao / Vault) ------------------------------------------------
 
 VAULT_DEFAULT_PATH: str
-VAULT_DEFAULT_ADDRESS: str
-VAULT_DEFAULT_TIMEOUT: float
 
 @final
 class Vault:
@@ -163,3 +155,4 @@ def scan_paths(
 def find_in_source(
     text: str, masker: Optional[Masker] = None
 ) -> list[tuple[str, Optional[str], int, int, int, int]]: ...
+def key_kinds() -> list[tuple[str, str, str]]: ...

@@ -1,7 +1,9 @@
-//! Masking: a registry of secrets, the forms each can take in output, and
-//! scrubbing of whole texts and of streams that arrive in pieces.
+//! Masking: the engine (`Masker`: the secrets registered, changed in place)
+//! and the immutable `Snapshot` it compiles them into, the forms each secret
+//! can take in output, and scrubbing of whole texts and of streams that
+//! arrive in pieces. Scrubbing works on a snapshot so that a long scrub
+//! never holds the engine's lock.
 
-pub mod classify;
 pub mod matcher;
 pub mod render;
 pub mod variants;
@@ -17,7 +19,7 @@ use zeroize::Zeroizing;
 /// Values shorter than this are never masked: they would shred ordinary output.
 pub const MIN_SECRET_CHARS: usize = 6;
 
-/// What the registry knows about one secret, without its value.
+/// What the engine knows about one secret, without its value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Info {
     pub name: String,
@@ -39,14 +41,14 @@ pub enum Refusal {
     TooShort,
 }
 
-/// The secrets to mask, and the matcher built from them.
+/// The masking engine: the secrets to mask, and the snapshot compiled from them.
 #[derive(Default)]
-pub struct Registry {
+pub struct Masker {
     entries: Vec<Entry>,
     /// SHA-256 of each value -> its entry, to find a value again without
     /// comparing it with every secret.
     by_digest: HashMap<[u8; 32], usize>,
-    masker: Arc<Masker>,
+    snapshot: Arc<Snapshot>,
 }
 
 pub fn fingerprint(value: &str) -> String {
@@ -55,7 +57,7 @@ pub fn fingerprint(value: &str) -> String {
     format!("sha256:{hex}")
 }
 
-impl Registry {
+impl Masker {
     /// Register `value` under `name`. Registering a value again updates its
     /// name and source. Returns whether the value is new.
     pub fn add(&mut self, name: &str, value: &str, source: &str) -> Result<bool, Refusal> {
@@ -156,7 +158,7 @@ impl Registry {
     }
 
     /// `(name, value, source)` of every secret, for building another
-    /// registry from this one (the scanner merges registries).
+    /// engine from this one (the scanner merges engines).
     pub fn secrets(&self) -> impl Iterator<Item = (&str, &str, &str)> {
         self.entries.iter().map(|e| {
             (
@@ -179,9 +181,9 @@ impl Registry {
         self.entries.is_empty()
     }
 
-    /// The current matcher; cheap to clone and use from any thread.
-    pub fn masker(&self) -> Arc<Masker> {
-        Arc::clone(&self.masker)
+    /// The current snapshot; cheap to clone and use from any thread.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        Arc::clone(&self.snapshot)
     }
 
     fn rebuild(&mut self) {
@@ -192,29 +194,29 @@ impl Registry {
             }
         }
         let names = self.entries.iter().map(|e| e.info.name.clone()).collect();
-        self.masker = Arc::new(Masker {
+        self.snapshot = Arc::new(Snapshot {
             matcher: Matcher::new(patterns),
             names,
         });
     }
 }
 
-/// An immutable snapshot of the registry that scrubs text.
-pub struct Masker {
+/// An immutable snapshot of the engine's secrets, compiled, that scrubs text.
+pub struct Snapshot {
     matcher: Matcher,
     names: Vec<String>,
 }
 
-impl Default for Masker {
+impl Default for Snapshot {
     fn default() -> Self {
-        Masker {
+        Snapshot {
             matcher: Matcher::new(Vec::new()),
             names: Vec::new(),
         }
     }
 }
 
-impl Masker {
+impl Snapshot {
     pub fn is_empty(&self) -> bool {
         self.matcher.is_empty()
     }
@@ -293,36 +295,36 @@ impl Stream {
     /// Add `chunk`; returns the masked text that is safe to send now. When
     /// nothing was held back and nothing needs masking, that is `chunk`
     /// itself, borrowed: a large output is not copied.
-    pub fn feed<'a>(&mut self, masker: &Masker, chunk: &'a str) -> Cow<'a, str> {
+    pub fn feed<'a>(&mut self, snapshot: &Snapshot, chunk: &'a str) -> Cow<'a, str> {
         if !self.pending.is_empty() {
             let mut joined = std::mem::take(&mut *self.pending);
             joined.push_str(chunk);
-            let released = self.release(masker, &joined).into_owned();
-            return self.reconcile(masker, Cow::Owned(released));
+            let released = self.release(snapshot, &joined).into_owned();
+            return self.reconcile(snapshot, Cow::Owned(released));
         }
-        let released = self.release(masker, chunk);
-        self.reconcile(masker, released)
+        let released = self.release(snapshot, chunk);
+        self.reconcile(snapshot, released)
     }
 
     /// The masked part of `text` that can go now; the rest becomes pending.
-    fn release<'a>(&mut self, masker: &Masker, text: &'a str) -> Cow<'a, str> {
-        if masker.is_empty() {
+    fn release<'a>(&mut self, snapshot: &Snapshot, text: &'a str) -> Cow<'a, str> {
+        if snapshot.is_empty() {
             return Cow::Borrowed(text);
         }
-        let mut hits = masker.matcher.find(text);
-        let keep = masker.matcher.hold_back(text, &hits);
+        let mut hits = snapshot.matcher.find(text);
+        let keep = snapshot.matcher.hold_back(text, &hits);
         let cut = text.len() - keep;
         // hold_back never splits a hit, so the released part keeps its hits.
         hits.retain(|h| h.range.end <= cut);
         self.pending.push_str(&text[cut..]);
-        masker.scrub_found(&text[..cut], &hits)
+        snapshot.scrub_found(&text[..cut], &hits)
     }
 
     /// Release everything held back, masked.
-    pub fn flush(&mut self, masker: &Masker) -> String {
+    pub fn flush(&mut self, snapshot: &Snapshot) -> String {
         let text = std::mem::take(&mut *self.pending);
-        let released = masker.scrub(&text).into_owned();
-        self.reconcile(masker, Cow::Owned(released)).into_owned()
+        let released = snapshot.scrub(&text).into_owned();
+        self.reconcile(snapshot, Cow::Owned(released)).into_owned()
     }
 
     pub fn pending_len(&self) -> usize {
@@ -333,8 +335,8 @@ impl Stream {
     /// frontend, rendering `\b`/`\r`/colours across the two, would show a
     /// secret, send instead a `\r` and the masked line, padded to cover
     /// what was shown before.
-    fn reconcile<'a>(&mut self, masker: &Masker, released: Cow<'a, str>) -> Cow<'a, str> {
-        if released.is_empty() || masker.is_empty() {
+    fn reconcile<'a>(&mut self, snapshot: &Snapshot, released: Cow<'a, str>) -> Cow<'a, str> {
+        if released.is_empty() || snapshot.is_empty() {
             return released;
         }
         let first_end = released.find('\n').unwrap_or(released.len());
@@ -344,9 +346,9 @@ impl Stream {
         let mut out = released;
         if render::has_controls(&combined) {
             let shown = Zeroizing::new(render::render(&combined));
-            let hits = masker.matcher.find(&shown);
+            let hits = snapshot.matcher.find(&shown);
             if !hits.is_empty() {
-                let fixed = masker.replace(&shown, &hits).into_owned();
+                let fixed = snapshot.replace(&shown, &hits).into_owned();
                 let was_wide = render::render(&self.line).chars().count();
                 let pad = " ".repeat(was_wide.saturating_sub(fixed.chars().count()));
                 let line_now = format!("{fixed}{pad}");

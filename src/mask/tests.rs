@@ -4,8 +4,8 @@ use base64::Engine;
 
 const KEY: &str = "sk-proj-Q7vLx2Rk9TbW4mZc8NpJ3hYf6DsGa1Ue";
 
-fn registry(secrets: &[(&str, &str)]) -> Registry {
-    let mut r = Registry::default();
+fn masker(secrets: &[(&str, &str)]) -> Masker {
+    let mut r = Masker::default();
     for (name, value) in secrets {
         r.add(name, value, "test").unwrap();
     }
@@ -23,15 +23,15 @@ fn no_run_of(text: &str, secret: &str) -> bool {
 
 #[test]
 fn whole_secret_is_replaced_by_its_name() {
-    let r = registry(&[("OPENAI_API_KEY", KEY)]);
-    let out = r.masker().scrub(&format!("key is {KEY}!")).into_owned();
+    let r = masker(&[("OPENAI_API_KEY", KEY)]);
+    let out = r.snapshot().scrub(&format!("key is {KEY}!")).into_owned();
     assert_eq!(out, "key is [masked:OPENAI_API_KEY]!");
 }
 
 #[test]
 fn fragments_of_twelve_or_more_are_masked() {
-    let r = registry(&[("K", KEY)]);
-    let m = r.masker();
+    let r = masker(&[("K", KEY)]);
+    let m = r.snapshot();
     for piece in [&KEY[4..], &KEY[..KEY.len() - 3], &KEY[10..22]] {
         let out = m.scrub(piece);
         assert!(no_run_of(&out, KEY), "{out}");
@@ -43,20 +43,20 @@ fn fragments_of_twelve_or_more_are_masked() {
 
 #[test]
 fn short_secrets_match_only_whole() {
-    let r = registry(&[("PIN", "hunter2x")]);
-    let m = r.masker();
+    let r = masker(&[("PIN", "hunter2x")]);
+    let m = r.snapshot();
     assert_eq!(m.scrub("pw=hunter2x;"), "pw=[masked:PIN];");
     assert_eq!(m.scrub("hunter2"), "hunter2");
-    assert!(matches!(r.masker().scrub("abc"), Cow::Borrowed(_)));
-    let mut r = Registry::default();
+    assert!(matches!(r.snapshot().scrub("abc"), Cow::Borrowed(_)));
+    let mut r = Masker::default();
     assert_eq!(r.add("X", "12345", "t"), Err(Refusal::TooShort));
 }
 
 #[test]
 fn encoded_forms_are_masked() {
     let odd = "Zq9+/<&>\"'\\é-ÅpLm_8Xw!~";
-    let r = registry(&[("K", KEY), ("ODD", odd)]);
-    let m = r.masker();
+    let r = masker(&[("K", KEY), ("ODD", odd)]);
+    let m = r.snapshot();
     for (secret, framed) in [
         (KEY, format!("Authorization: Bearer {KEY}\n")),
         (KEY, format!("user:{KEY}")),
@@ -88,8 +88,8 @@ fn encoded_forms_are_masked() {
 #[test]
 fn multi_line_secrets_whole_and_by_line() {
     let pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n-----END PRIVATE KEY-----";
-    let r = registry(&[("PEM", pem)]);
-    let m = r.masker();
+    let r = masker(&[("PEM", pem)]);
+    let m = r.snapshot();
     assert_eq!(m.scrub(pem), "[masked:PEM]");
     let out = m
         .scrub("line: BKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n")
@@ -99,8 +99,8 @@ fn multi_line_secrets_whole_and_by_line() {
 
 #[test]
 fn rendering_controls_cannot_smuggle_a_secret() {
-    let r = registry(&[("K", KEY)]);
-    let m = r.masker();
+    let r = masker(&[("K", KEY)]);
+    let m = r.snapshot();
     for i in [3, 8, 11, 20, 30] {
         let sneaky = format!("{}X\u{8}{}", &KEY[..i], &KEY[i..]);
         let out = m.scrub(&sneaky).into_owned();
@@ -115,8 +115,8 @@ fn rendering_controls_cannot_smuggle_a_secret() {
 
 #[test]
 fn streams_split_anywhere_never_leak() {
-    let r = registry(&[("K", KEY)]);
-    let m = r.masker();
+    let r = masker(&[("K", KEY)]);
+    let m = r.snapshot();
     let text = format!("before {KEY} middle {} after\n", &KEY[5..]);
     for a in 0..text.len() {
         for b in a..text.len() {
@@ -133,8 +133,8 @@ fn streams_split_anywhere_never_leak() {
 
 #[test]
 fn one_character_at_a_time() {
-    let r = registry(&[("K", KEY)]);
-    let m = r.masker();
+    let r = masker(&[("K", KEY)]);
+    let m = r.snapshot();
     let mut s = Stream::default();
     let mut out = String::new();
     for c in format!("{KEY}\n").chars() {
@@ -146,8 +146,8 @@ fn one_character_at_a_time() {
 
 #[test]
 fn ordinary_text_is_released_at_once() {
-    let r = registry(&[("K", KEY)]);
-    let m = r.masker();
+    let r = masker(&[("K", KEY)]);
+    let m = r.snapshot();
     let mut s = Stream::default();
     assert_eq!(s.feed(&m, "hello world\n"), "hello world\n");
     assert_eq!(s.pending_len(), 0);
@@ -155,21 +155,21 @@ fn ordinary_text_is_released_at_once() {
 
 #[test]
 fn no_false_alarms_on_plain_text() {
-    let r = registry(&[("K", KEY), ("B", "another-secret-value-123456")]);
-    let m = r.masker();
+    let r = masker(&[("K", KEY), ("B", "another-secret-value-123456")]);
+    let m = r.snapshot();
     let text = "The quick brown fox jumps over the lazy dog. 0123456789 ".repeat(100);
     assert!(matches!(m.scrub(&text), Cow::Borrowed(_)));
 }
 
 #[test]
 fn registry_lists_without_values() {
-    let mut r = registry(&[("K", KEY)]);
+    let mut r = masker(&[("K", KEY)]);
     let info = &r.infos()[0];
     assert_eq!(info.length, KEY.len());
     assert!(info.fingerprint.starts_with("sha256:"));
     assert!(!format!("{info:?}").contains(&KEY[..12]));
     assert_eq!(r.remove_name("K"), 1);
-    assert_eq!(r.masker().scrub(KEY), KEY);
+    assert_eq!(r.snapshot().scrub(KEY), KEY);
 }
 
 /// What a frontend shows after joining a stream's messages.
@@ -179,8 +179,8 @@ fn shown(parts: &[String]) -> String {
 
 #[test]
 fn backspace_across_writes_is_reconciled() {
-    let r = registry(&[("K", KEY)]);
-    let m = r.masker();
+    let r = masker(&[("K", KEY)]);
+    let m = r.snapshot();
     let mut s = Stream::default();
     let mut sent = Vec::new();
     for piece in KEY.as_bytes().chunks(8) {
@@ -196,8 +196,8 @@ fn backspace_across_writes_is_reconciled() {
 
 #[test]
 fn carriage_return_across_writes_is_reconciled() {
-    let r = registry(&[("K", KEY)]);
-    let m = r.masker();
+    let r = masker(&[("K", KEY)]);
+    let m = r.snapshot();
     let mut s = Stream::default();
     let mut sent = Vec::new();
     let mut start = KEY.len() - 8;
@@ -217,8 +217,8 @@ fn carriage_return_across_writes_is_reconciled() {
 
 #[test]
 fn colour_codes_inside_a_secret() {
-    let r = registry(&[("K", KEY)]);
-    let m = r.masker();
+    let r = masker(&[("K", KEY)]);
+    let m = r.snapshot();
     let coloured: String = KEY
         .as_bytes()
         .chunks(6)
@@ -237,7 +237,7 @@ fn colour_codes_inside_a_secret() {
 
 #[test]
 fn add_many_registers_all_with_one_rebuild() {
-    let mut r = Registry::default();
+    let mut r = Masker::default();
     let values: Vec<String> = (0..200)
         .map(|i| format!("secret-value-number-{i:04}"))
         .collect();
@@ -252,7 +252,7 @@ fn add_many_registers_all_with_one_rebuild() {
         r.add_many([("x", "short", "t")]),
         vec![Err(Refusal::TooShort)]
     );
-    let m = r.masker();
+    let m = r.snapshot();
     assert_eq!(m.scrub(&values[150]), "[masked:Ksecret-value-number-0150]");
     assert_eq!(m.scrub(&values[3]), "[masked:again]");
     assert!(r.remove_value(&values[3]));

@@ -1,6 +1,6 @@
 //! The OS keyring (`Keyring`).
 
-use crate::store::keyring::{self, Keyring, ListedValue};
+use crate::keyring::{self, Keyring, ListedValue};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 use secrecy::{ExposeSecret, SecretString};

@@ -1,7 +1,8 @@
-//! The masking engine (`Masker`) and the classification helpers.
+//! The masking engine (`Masker`) and the masking policy (`why_secret`).
 
 use super::lock;
-use crate::mask::{self, classify, Refusal, Registry, Stream};
+use crate::detect::classify;
+use crate::mask::{self, Refusal, Stream};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
@@ -12,10 +13,10 @@ use std::sync::Mutex;
 /// Texts at least this long are scrubbed with the GIL released.
 const DETACH_BYTES: usize = 64 * 1024;
 
-/// The secrets registry, its matcher, and one scrubbing state per output stream.
+/// The masking engine, and one scrubbing state per output stream.
 #[pyclass(module = "safekeys._core", frozen)]
 pub(super) struct Masker {
-    pub(super) registry: Mutex<Registry>,
+    pub(super) engine: Mutex<mask::Masker>,
     streams: Mutex<HashMap<String, Stream>>,
 }
 
@@ -51,19 +52,19 @@ impl Masker {
     #[new]
     fn new() -> Self {
         Masker {
-            registry: Mutex::new(Registry::default()),
+            engine: Mutex::new(mask::Masker::default()),
             streams: Mutex::new(HashMap::new()),
         }
     }
 
     /// Register `value` under `name`: "added", "updated" or "too-short".
     fn add(&self, name: &str, value: &str, source: &str) -> &'static str {
-        status(lock(&self.registry).add(name, value, source))
+        status(lock(&self.engine).add(name, value, source))
     }
 
     /// `add` for `(name, value, source)` triples, rebuilding the matcher once.
     fn add_many(&self, items: Vec<(String, String, String)>) -> Vec<&'static str> {
-        lock(&self.registry)
+        lock(&self.engine)
             .add_many(
                 items
                     .iter()
@@ -75,24 +76,24 @@ impl Masker {
     }
 
     fn remove_name(&self, name: &str) -> usize {
-        lock(&self.registry).remove_name(name)
+        lock(&self.engine).remove_name(name)
     }
 
     fn remove_value(&self, value: &str) -> bool {
-        lock(&self.registry).remove_value(value)
+        lock(&self.engine).remove_value(value)
     }
 
     fn clear(&self) {
-        lock(&self.registry).clear();
+        lock(&self.engine).clear();
     }
 
     fn __len__(&self) -> usize {
-        lock(&self.registry).len()
+        lock(&self.engine).len()
     }
 
     /// `(name, source, length, fingerprint)` of each secret, never a value.
     fn entries(&self) -> Vec<(String, String, usize, String)> {
-        lock(&self.registry)
+        lock(&self.engine)
             .infos()
             .into_iter()
             .map(|i| (i.name, i.source, i.length, i.fingerprint))
@@ -101,42 +102,37 @@ impl Masker {
 
     /// `text` with every registered secret, in every form, masked.
     fn scrub<'py>(&self, text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
-        let masker = lock(&self.registry).masker();
+        let snapshot = lock(&self.engine).snapshot();
         let utf8 = text.encode_utf8()?;
         let input = utf8_of(&utf8)?;
         let scrubbed = if input.len() >= DETACH_BYTES {
-            text.py().detach(|| masker.scrub(input))
+            text.py().detach(|| snapshot.scrub(input))
         } else {
-            masker.scrub(input)
+            snapshot.scrub(input)
         };
         Ok(unchanged_or_new(text, input, scrubbed))
-    }
-
-    /// Whether `text` holds a registered secret in any form.
-    fn contains_secret(&self, text: &str) -> bool {
-        !lock(&self.registry).masker().find(text).is_empty()
     }
 
     /// Add a chunk of the stream `name`; returns the masked text safe to send now.
     /// Keeps the GIL: releasing it while holding the streams lock could deadlock
     /// with a thread that holds the GIL and waits for that lock.
     fn feed<'py>(&self, name: &str, text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
-        let masker = lock(&self.registry).masker();
+        let snapshot = lock(&self.engine).snapshot();
         let utf8 = text.encode_utf8()?;
         let input = utf8_of(&utf8)?;
         let mut streams = lock(&self.streams);
         let released = streams
             .entry(name.to_string())
             .or_default()
-            .feed(&masker, input);
+            .feed(&snapshot, input);
         Ok(unchanged_or_new(text, input, released))
     }
 
     /// Release what the stream `name` holds back, masked.
     fn flush(&self, name: &str) -> String {
-        let masker = lock(&self.registry).masker();
+        let snapshot = lock(&self.engine).snapshot();
         match lock(&self.streams).get_mut(name) {
-            Some(stream) => stream.flush(&masker),
+            Some(stream) => stream.flush(&snapshot),
             None => String::new(),
         }
     }
@@ -153,22 +149,10 @@ impl Masker {
     }
 }
 
-/// Whether a variable called `name` probably holds a secret.
+/// `(why, text_to_mask)` when the value of `name` is a secret, else None.
 #[pyfunction]
-fn secret_name(name: &str) -> bool {
-    classify::secret_name(name)
-}
-
-/// The kind of well-known credential `value` is, if any.
-#[pyfunction]
-fn known_shape(value: &str) -> Option<&'static str> {
-    classify::known_shape(value)
-}
-
-/// The password inside a URL's user-info, if any.
-#[pyfunction]
-fn url_password(value: &str) -> Option<String> {
-    classify::url_password(value).map(|r| value[r].to_string())
+fn why_secret(name: &str, value: &str) -> Option<(String, String)> {
+    classify::why_secret(name, value).map(|r| (r.why.to_string(), value[r.secret].to_string()))
 }
 
 /// `sha256:` and 8 hex digits: enough to tell values apart, nothing to recover.
@@ -179,9 +163,7 @@ fn fingerprint(value: &str) -> String {
 
 pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Masker>()?;
-    m.add_function(wrap_pyfunction!(secret_name, m)?)?;
-    m.add_function(wrap_pyfunction!(known_shape, m)?)?;
-    m.add_function(wrap_pyfunction!(url_password, m)?)?;
+    m.add_function(wrap_pyfunction!(why_secret, m)?)?;
     m.add_function(wrap_pyfunction!(fingerprint, m)?)?;
     m.add("MIN_SECRET_CHARS", mask::MIN_SECRET_CHARS)?;
     Ok(())

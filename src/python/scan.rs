@@ -2,6 +2,7 @@
 
 use super::lock;
 use super::mask::Masker;
+use crate::detect::kinds;
 use crate::mask;
 use pyo3::prelude::*;
 use std::path::PathBuf;
@@ -38,7 +39,7 @@ type SourceHitRow = (&'static str, Option<String>, usize, usize, usize, usize);
 /// The secrets `masker` holds, copied out so its lock is not held while scanning.
 fn registered_secrets(masker: Option<&Masker>) -> Vec<crate::scan::Known> {
     masker.map_or_else(Vec::new, |m| {
-        lock(&m.registry)
+        lock(&m.engine)
             .secrets()
             .map(|(n, v, s)| {
                 (
@@ -121,18 +122,28 @@ fn scan_paths(
 #[pyfunction]
 #[pyo3(signature = (text, masker=None))]
 fn find_in_source(text: &str, masker: Option<PyRef<'_, Masker>>) -> Vec<SourceHitRow> {
-    let engine = match masker {
-        Some(m) => lock(&m.registry).masker(),
-        None => std::sync::Arc::new(mask::Masker::default()),
+    let snapshot = match masker {
+        Some(m) => lock(&m.engine).snapshot(),
+        None => std::sync::Arc::new(mask::Snapshot::default()),
     };
-    crate::scan::find_in_source(text, &engine)
+    crate::scan::find_in_source(text, &snapshot)
         .into_iter()
         .map(|h| (h.kind, h.name, h.line, h.column, h.end_line, h.end_column))
         .collect()
 }
 
+/// `(kind, label, provider)` of every kind a finding can have, in report order.
+#[pyfunction]
+fn key_kinds() -> Vec<(&'static str, &'static str, &'static str)> {
+    kinds::KINDS
+        .iter()
+        .map(|k| (k.id, k.label, k.provider))
+        .collect()
+}
+
 pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_paths, m)?)?;
+    m.add_function(wrap_pyfunction!(key_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(find_in_source, m)?)?;
     Ok(())
 }

@@ -138,10 +138,5 @@ impl VaultHandle {
 pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<VaultHandle>()?;
     m.add("VAULT_DEFAULT_PATH", vault::DEFAULT_PATH)?;
-    m.add("VAULT_DEFAULT_ADDRESS", vault::DEFAULT_ADDRESS)?;
-    m.add(
-        "VAULT_DEFAULT_TIMEOUT",
-        vault::DEFAULT_TIMEOUT.as_secs_f64(),
-    )?;
     Ok(())
 }

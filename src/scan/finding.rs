@@ -42,7 +42,7 @@ pub struct Finding {
     pub fixed: bool,
 }
 
-pub const KNOWN_KIND: &str = "known-secret";
+pub const KNOWN_KIND: &str = crate::detect::kinds::KNOWN_SECRET.id;
 
 impl Finding {
     /// What the mask says in place of the secret: the name, else the kind.

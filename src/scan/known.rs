@@ -3,8 +3,8 @@
 //! keyring's values, secrets registered in the process).
 
 use super::finding::Note;
+use crate::detect::classify;
 use crate::dotenv;
-use crate::mask::classify;
 use std::path::Path;
 use zeroize::Zeroizing;
 
@@ -42,12 +42,11 @@ pub fn from_dotenv(path: &Path) -> Result<Vec<Known>, Note> {
         .into_iter()
         .filter_map(|(name, value)| {
             let value = Zeroizing::new(value?);
-            let secret = if classify::secret_name(&name) || classify::known_shape(&value).is_some()
-            {
+            let reason = classify::why_secret(&name, &value)?;
+            let secret = if reason.secret.len() == value.len() {
                 value
             } else {
-                let password = classify::url_password(&value)?;
-                Zeroizing::new(value[password].to_string())
+                Zeroizing::new(value[reason.secret].to_string())
             };
             Some((name, secret, source.clone()))
         })

@@ -8,7 +8,6 @@
 pub mod finding;
 pub mod known;
 pub mod notebook;
-pub mod patterns;
 pub mod text;
 pub mod walk;
 
@@ -17,7 +16,7 @@ pub use known::Known;
 
 use crate::dotenv::{find, rewrite};
 use crate::error::{Error, Result};
-use crate::mask::{Masker, Registry};
+use crate::mask::{Masker, Snapshot};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -65,7 +64,7 @@ impl Default for Options {
 pub fn scan(
     paths: &[PathBuf],
     known: &[Known],
-    registered: Option<&Registry>,
+    registered: Option<&Masker>,
     options: &Options,
 ) -> Result<Report> {
     let threads = match options.threads {
@@ -73,71 +72,117 @@ pub fn scan(
         n => n,
     };
     let mut report = Report::default();
-    let mut explicit = Vec::new();
-    let mut roots = Vec::new();
+    let (explicit, roots) = split_paths(paths, &mut report.notes)?;
+    let walked = walk::walk(&roots, threads);
+    report.notes.extend(walked.notes);
+    let sources = dotenv_sources(options, &walked.dirs, &walked.files)?;
+    let masker = known_secrets(known, registered, &sources, &mut report.notes);
+    report.known_secrets = masker.len();
+    let files = files_to_scan(explicit, walked.files, options, &mut report.notes);
+    for result in scan_files(&files, &masker.snapshot(), options, threads) {
+        report.findings.extend(result.findings);
+        report.notes.extend(result.notes);
+        report.bytes_scanned += result.bytes;
+        report.files_scanned += usize::from(result.scanned);
+        report.files_fixed += usize::from(result.fixed);
+    }
+    report.notes.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(report)
+}
+
+/// `(files, directories)` among `paths`; anything else is a note.
+fn split_paths(paths: &[PathBuf], notes: &mut Vec<Note>) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if meta.is_dir() {
-            roots.push(path.clone());
+            dirs.push(path.clone());
         } else if meta.is_file() {
-            explicit.push(path.clone());
+            files.push(path.clone());
         } else {
-            report.notes.push(Note {
-                path: path.clone(),
-                kind: "not-regular",
-                message: "not a regular file: skipped".to_string(),
-            });
+            notes.push(note(
+                path,
+                "not-regular",
+                "not a regular file: skipped".into(),
+            ));
         }
     }
-    let walked = walk::walk(&roots, threads);
-    report.notes.extend(walked.notes);
+    Ok((files, dirs))
+}
 
+/// The `.env` files whose values to look for: those named, and when
+/// `options.dotenv` the nearest one upward from the working directory and
+/// those in the walked directories.
+fn dotenv_sources(
+    options: &Options,
+    dirs: &[PathBuf],
+    files: &[PathBuf],
+) -> Result<BTreeSet<PathBuf>> {
     let mut sources: BTreeSet<PathBuf> = options.env_files.iter().cloned().collect();
-    if options.dotenv {
-        let cwd = match &options.cwd {
-            Some(cwd) => cwd.clone(),
-            None => std::env::current_dir().map_err(|e| Error::io(".", e))?,
-        };
-        if let Ok(Some(nearest)) = find::find_upwards(&cwd, Path::new(".env")) {
-            sources.insert(nearest);
-        }
-        for dir in &walked.dirs {
-            let candidate = dir.join(".env");
-            if candidate.is_file() {
-                sources.insert(candidate);
-            }
-        }
-        sources.extend(walked.files.iter().filter(|f| walk::is_dotenv(f)).cloned());
+    if !options.dotenv {
+        return Ok(sources);
     }
-    let mut registry = Registry::default();
+    let cwd = match &options.cwd {
+        Some(cwd) => cwd.clone(),
+        None => std::env::current_dir().map_err(|e| Error::io(".", e))?,
+    };
+    if let Ok(Some(nearest)) = find::find_upwards(&cwd, Path::new(".env")) {
+        sources.insert(nearest);
+    }
+    for dir in dirs {
+        let candidate = dir.join(".env");
+        if candidate.is_file() {
+            sources.insert(candidate);
+        }
+    }
+    sources.extend(files.iter().filter(|f| walk::is_dotenv(f)).cloned());
+    Ok(sources)
+}
+
+/// An engine holding every secret to look for; a `.env` that cannot be
+/// read is a note.
+fn known_secrets(
+    known: &[Known],
+    registered: Option<&Masker>,
+    sources: &BTreeSet<PathBuf>,
+    notes: &mut Vec<Note>,
+) -> Masker {
+    let mut masker = Masker::default();
     if let Some(registered) = registered {
-        registry.add_many(registered.secrets());
+        masker.add_many(registered.secrets());
     }
-    registry.add_many(
-        known
-            .iter()
-            .map(|(n, v, s)| (n.as_str(), v.as_str(), s.as_str())),
-    );
-    for source in &sources {
+    masker.add_many(borrowed(known));
+    for source in sources {
         match known::from_dotenv(source) {
             Ok(secrets) => {
-                registry.add_many(
-                    secrets
-                        .iter()
-                        .map(|(n, v, s)| (n.as_str(), v.as_str(), s.as_str())),
-                );
+                masker.add_many(borrowed(&secrets));
             }
-            Err(note) => report.notes.push(note),
+            Err(note) => notes.push(note),
         }
     }
-    report.known_secrets = registry.len();
+    masker
+}
 
-    // A `.env` holds secrets by design; whether git would commit it is
-    // `safekeys doctor`'s question. Named on the command line, it is scanned.
+fn borrowed(secrets: &[Known]) -> impl Iterator<Item = (&str, &str, &str)> {
+    secrets
+        .iter()
+        .map(|(n, v, s)| (n.as_str(), v.as_str(), s.as_str()))
+}
+
+/// The files named and the files walked, less the `.env` files walked.
+/// A `.env` holds secrets by design; whether git would commit it is
+/// `safekeys doctor`'s question. Named on the command line, it is scanned.
+fn files_to_scan(
+    explicit: Vec<PathBuf>,
+    walked: Vec<PathBuf>,
+    options: &Options,
+    notes: &mut Vec<Note>,
+) -> Vec<PathBuf> {
     let mut files = explicit;
-    for file in walked.files {
+    for file in walked {
         if walk::is_dotenv(&file) && options.dotenv {
-            report.notes.push(Note {
+            notes.push(Note {
                 path: file,
                 kind: "dotenv-source",
                 message: "a .env file holds secrets by design: its values are looked for \
@@ -148,17 +193,7 @@ pub fn scan(
             files.push(file);
         }
     }
-    let masker = registry.masker();
-    let results = scan_files(&files, &masker, options, threads);
-    for result in results {
-        report.findings.extend(result.findings);
-        report.notes.extend(result.notes);
-        report.bytes_scanned += result.bytes;
-        report.files_scanned += usize::from(result.scanned);
-        report.files_fixed += usize::from(result.fixed);
-    }
-    report.notes.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(report)
+    files
 }
 
 #[derive(Default)]
@@ -173,7 +208,7 @@ struct FileResult {
 /// Scan `files` on `threads` workers, results in the order of `files`.
 fn scan_files(
     files: &[PathBuf],
-    masker: &Masker,
+    snapshot: &Snapshot,
     options: &Options,
     threads: usize,
 ) -> Vec<FileResult> {
@@ -187,7 +222,7 @@ fn scan_files(
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(path) = files.get(i) else { break };
-                        done.push((i, scan_file(path, masker, options)));
+                        done.push((i, scan_file(path, snapshot, options)));
                     }
                     done
                 })
@@ -215,93 +250,24 @@ fn is_notebook(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("ipynb"))
 }
 
-fn scan_file(path: &Path, masker: &Masker, options: &Options) -> FileResult {
+fn scan_file(path: &Path, snapshot: &Snapshot, options: &Options) -> FileResult {
     let mut result = FileResult::default();
-    let meta = match std::fs::metadata(path) {
-        Ok(meta) => meta,
-        Err(e) => {
-            result
-                .notes
-                .push(note(path, "unreadable", format!("cannot read: {e}")));
-            return result;
-        }
-    };
-    if !meta.is_file() {
-        result.notes.push(note(
-            path,
-            "not-regular",
-            "not a regular file: skipped".into(),
-        ));
-        return result;
-    }
-    if meta.len() > options.max_size {
-        result.notes.push(note(
-            path,
-            "too-large",
-            format!(
-                "{} bytes, over the {} byte limit: skipped",
-                meta.len(),
-                options.max_size
-            ),
-        ));
-        return result;
-    }
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_scannable(path, options.max_size) {
         Ok(bytes) => bytes,
-        Err(e) => {
-            result
-                .notes
-                .push(note(path, "unreadable", format!("cannot read: {e}")));
+        Err(skipped) => {
+            result.notes.push(skipped);
             return result;
         }
     };
-    if memchr::memchr(0, &bytes[..bytes.len().min(SNIFF)]).is_some() {
-        result.notes.push(note(
-            path,
-            "binary",
-            "binary file (NUL byte): skipped".into(),
-        ));
-        return result;
-    }
     result.bytes = bytes.len() as u64;
     result.scanned = true;
-    let (text, valid) = match String::from_utf8(bytes) {
-        Ok(text) => (text, true),
-        Err(err) => {
-            let at = err.utf8_error().valid_up_to();
-            result.notes.push(note(
-                path,
-                "invalid-utf8",
-                format!(
-                    "not valid UTF-8 (first bad byte at offset {at}): scanned with invalid bytes replaced"
-                ),
-            ));
-            (String::from_utf8_lossy(err.as_bytes()).into_owned(), false)
-        }
-    };
+    let (text, valid) = decode(path, bytes, &mut result.notes);
     if is_notebook(path) {
-        match notebook::scan(path, &text, masker, options.fix && valid) {
+        match notebook::scan(path, &text, snapshot, options.fix && valid) {
             Ok((findings, fixed)) => {
                 result.findings = findings;
                 if let Some(new_text) = fixed {
-                    let mode = rewrite::preserved_mode(path);
-                    match rewrite::write_atomic(path, new_text.as_bytes(), mode) {
-                        Ok(()) => result.fixed = true,
-                        Err(e) => {
-                            for f in &mut result.findings {
-                                f.fixed = false;
-                            }
-                            let reason = match e {
-                                Error::Io { source, .. } => source.to_string(),
-                                other => other.to_string(),
-                            };
-                            result.notes.push(note(
-                                path,
-                                "fix-failed",
-                                format!("cannot rewrite: {reason}"),
-                            ));
-                        }
-                    }
+                    write_fixed(path, &new_text, &mut result);
                 }
                 return result;
             }
@@ -312,13 +278,89 @@ fn scan_file(path: &Path, masker: &Masker, options: &Options) -> FileResult {
             )),
         }
     }
-    result.findings = plain(path, &text, masker);
+    result.findings = plain(path, &text, snapshot);
     result
 }
 
+/// The bytes of `path`, or the note saying why it is not scanned: not a
+/// regular file, over `max_size`, unreadable, or binary.
+fn read_scannable(path: &Path, max_size: u64) -> std::result::Result<Vec<u8>, Note> {
+    let unreadable = |e: std::io::Error| note(path, "unreadable", format!("cannot read: {e}"));
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(note(
+            path,
+            "not-regular",
+            "not a regular file: skipped".into(),
+        ));
+    }
+    if meta.len() > max_size {
+        return Err(note(
+            path,
+            "too-large",
+            format!(
+                "{} bytes, over the {} byte limit: skipped",
+                meta.len(),
+                max_size
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    if memchr::memchr(0, &bytes[..bytes.len().min(SNIFF)]).is_some() {
+        return Err(note(
+            path,
+            "binary",
+            "binary file (NUL byte): skipped".into(),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// `bytes` as text, and whether they were valid UTF-8; invalid bytes are
+/// replaced (with a note) so that the rest is still scanned.
+fn decode(path: &Path, bytes: Vec<u8>, notes: &mut Vec<Note>) -> (String, bool) {
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, true),
+        Err(err) => {
+            let at = err.utf8_error().valid_up_to();
+            notes.push(note(
+                path,
+                "invalid-utf8",
+                format!(
+                    "not valid UTF-8 (first bad byte at offset {at}): scanned with invalid bytes replaced"
+                ),
+            ));
+            (String::from_utf8_lossy(err.as_bytes()).into_owned(), false)
+        }
+    }
+}
+
+/// Write the notebook `--fix` masked; if that fails, its findings are not
+/// fixed after all and a note says why.
+fn write_fixed(path: &Path, new_text: &str, result: &mut FileResult) {
+    let mode = rewrite::preserved_mode(path);
+    match rewrite::write_atomic(path, new_text.as_bytes(), mode) {
+        Ok(()) => result.fixed = true,
+        Err(e) => {
+            for f in &mut result.findings {
+                f.fixed = false;
+            }
+            let reason = match e {
+                Error::Io { source, .. } => source.to_string(),
+                other => other.to_string(),
+            };
+            result.notes.push(note(
+                path,
+                "fix-failed",
+                format!("cannot rewrite: {reason}"),
+            ));
+        }
+    }
+}
+
 /// Findings in a file read as plain text.
-pub fn plain(path: &Path, text: &str, masker: &Masker) -> Vec<Finding> {
-    let hits = text::hits(text, masker, true);
+pub fn plain(path: &Path, text: &str, snapshot: &Snapshot) -> Vec<Finding> {
+    let hits = text::hits(text, snapshot, true);
     let mut lines = text::Lines::new(text);
     hits.iter()
         .enumerate()
@@ -353,8 +395,8 @@ pub struct SourceHit {
 }
 
 /// Secrets (registered ones and well-known formats) in `source`.
-pub fn find_in_source(source: &str, masker: &Masker) -> Vec<SourceHit> {
-    let hits = text::hits(source, masker, true);
+pub fn find_in_source(source: &str, snapshot: &Snapshot) -> Vec<SourceHit> {
+    let hits = text::hits(source, snapshot, true);
     let mut lines = text::Lines::new(source);
     hits.into_iter()
         .map(|hit| {

@@ -7,7 +7,7 @@
 
 use super::finding::{Finding, NotebookPlace};
 use super::text::{self, Hit, Lines};
-use crate::mask::Masker;
+use crate::mask::Snapshot;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -303,7 +303,7 @@ fn units(doc: &str) -> Result<Vec<Unit>, String> {
 pub fn scan(
     path: &Path,
     doc: &str,
-    masker: &Masker,
+    snapshot: &Snapshot,
     fix: bool,
 ) -> Result<(Vec<Finding>, Option<String>), String> {
     let units = units(doc)?;
@@ -312,7 +312,7 @@ pub fn scan(
     let mut newlines: Option<Vec<usize>> = None;
     for unit in &units {
         let (joined, starts) = join(unit);
-        let hits = text::hits(&joined, masker, unit.formats);
+        let hits = text::hits(&joined, snapshot, unit.formats);
         if hits.is_empty() {
             continue;
         }
@@ -435,7 +435,7 @@ pub fn json_string(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mask::Registry;
+    use crate::mask::Masker;
 
     const KEY: &str = "sk-Ab3dEfGh1jKlMn0pQrStUvWxYz0123456789AbCdEfGhIj";
 
@@ -484,8 +484,8 @@ mod tests {
 
     #[test]
     fn findings_know_their_place() {
-        let masker = Registry::default().masker();
-        let (found, fixed) = scan(Path::new("a.ipynb"), &notebook(), &masker, false).unwrap();
+        let snapshot = Masker::default().snapshot();
+        let (found, fixed) = scan(Path::new("a.ipynb"), &notebook(), &snapshot, false).unwrap();
         assert!(fixed.is_none());
         let places: Vec<_> = found
             .iter()
@@ -517,9 +517,9 @@ mod tests {
 
     #[test]
     fn fix_masks_outputs_only_and_keeps_every_other_byte() {
-        let masker = Registry::default().masker();
+        let snapshot = Masker::default().snapshot();
         let doc = notebook();
-        let (_, fixed) = scan(Path::new("a.ipynb"), &doc, &masker, true).unwrap();
+        let (_, fixed) = scan(Path::new("a.ipynb"), &doc, &snapshot, true).unwrap();
         let fixed = fixed.unwrap();
         let expected = doc
             .replacen(
@@ -538,8 +538,8 @@ mod tests {
         let doc = format!(
             r#"{{"cells": [{{"cell_type": "code", "source": [], "outputs": [{{"output_type": "stream", "name": "stdout", "text": ["-----BEGIN PRIVATE KEY-----\n", "{body}\n", "-----END PRIVATE KEY-----\n", "done\n"]}}]}}]}}"#
         );
-        let masker = Registry::default().masker();
-        let (found, fixed) = scan(Path::new("a.ipynb"), &doc, &masker, true).unwrap();
+        let snapshot = Masker::default().snapshot();
+        let (found, fixed) = scan(Path::new("a.ipynb"), &doc, &snapshot, true).unwrap();
         assert_eq!(found.len(), 1);
         let fixed = fixed.unwrap();
         assert!(
@@ -553,8 +553,8 @@ mod tests {
     fn escaped_strings_are_decoded() {
         let escaped = KEY.replace('-', "\\u002d");
         let doc = format!(r#"{{"cells": [{{"source": "x = \"{escaped}\"", "outputs": []}}]}}"#);
-        let masker = Registry::default().masker();
-        let (found, _) = scan(Path::new("a.ipynb"), &doc, &masker, false).unwrap();
+        let snapshot = Masker::default().snapshot();
+        let (found, _) = scan(Path::new("a.ipynb"), &doc, &snapshot, false).unwrap();
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].kind, "openai-key");
     }

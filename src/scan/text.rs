@@ -2,8 +2,8 @@
 //! together, and the masked snippet shown for each.
 
 use super::finding::KNOWN_KIND;
-use super::patterns;
-use crate::mask::Masker;
+use crate::detect::patterns;
+use crate::mask::Snapshot;
 use std::ops::Range;
 
 /// A secret in a text: `name` for a known secret, else a format's kind.
@@ -23,14 +23,14 @@ impl Hit {
 /// Every secret in `text`, sorted, not overlapping. `formats` off skips the
 /// well-known formats (base64 image payloads). A known secret wins over a
 /// format found at the same place: its name says more.
-pub fn hits(text: &str, masker: &Masker, formats: bool) -> Vec<Hit> {
-    let mut out: Vec<Hit> = masker
+pub fn hits(text: &str, snapshot: &Snapshot, formats: bool) -> Vec<Hit> {
+    let mut out: Vec<Hit> = snapshot
         .find(text)
         .into_iter()
         .map(|h| Hit {
             range: h.range,
             kind: KNOWN_KIND,
-            name: Some(masker.name(h.secret).to_string()),
+            name: Some(snapshot.name(h.secret).to_string()),
         })
         .collect();
     if formats {
@@ -162,15 +162,15 @@ fn cut(line: &str, focus: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mask::Registry;
+    use crate::mask::Masker;
 
     #[test]
     fn snippet_masks_every_secret_on_the_line() {
-        let mut registry = Registry::default();
-        let _ = registry.add("DB_PASSWORD", "hunter2-but-longer", "test");
-        let masker = registry.masker();
+        let mut masker = Masker::default();
+        let _ = masker.add("DB_PASSWORD", "hunter2-but-longer", "test");
+        let snapshot = masker.snapshot();
         let text = "first line\nconnect(password='hunter2-but-longer', key='sk-Ab3dEfGh1jKlMn0pQrStUvWxYz0123456789')\nlast";
-        let found = hits(text, &masker, true);
+        let found = hits(text, &snapshot, true);
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].label(), "DB_PASSWORD");
         assert_eq!(found[1].label(), "openai-key");
@@ -187,8 +187,8 @@ mod tests {
     #[test]
     fn colours_are_dropped_and_controls_escaped() {
         let text = "\u{1b}[0;31mError\u{1b}[0m: \u{1b}[1;32mghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A\u{1b}[0m\u{7}";
-        let masker = Registry::default().masker();
-        let found = hits(text, &masker, true);
+        let snapshot = Masker::default().snapshot();
+        let found = hits(text, &snapshot, true);
         assert_eq!(
             snippet(text, &found, 0, 0),
             "Error: [masked:github-token]\\u{7}"
@@ -202,8 +202,8 @@ mod tests {
             "a ".repeat(500),
             " b".repeat(500)
         );
-        let masker = Registry::default().masker();
-        let found = hits(&text, &masker, true);
+        let snapshot = Masker::default().snapshot();
+        let found = hits(&text, &snapshot, true);
         let shown = snippet(&text, &found, 0, 0);
         assert!(shown.contains("[masked:github-token]"));
         assert!(shown.chars().count() <= SNIPPET_CHARS + 2);

@@ -81,13 +81,6 @@ pub struct TokenInfo {
     pub expire_time: Option<String>,
 }
 
-impl TokenInfo {
-    /// Whether the token carries the `root` policy: it can do anything, forever.
-    pub fn is_root(&self) -> bool {
-        self.policies.iter().any(|p| p == "root")
-    }
-}
-
 /// A token obtained by logging in. `Debug` never shows the token.
 #[derive(Debug)]
 pub struct Login {

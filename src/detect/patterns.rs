@@ -1,5 +1,5 @@
 //! Well-known credential formats: the one list both the masking policy
-//! (`mask::classify::known_shape`) and the scanner use.
+//! (`known_shape`, asked by `classify`) and the scanner (`find`) use.
 //!
 //! Finding them in bulk text: one Aho-Corasick automaton over the literal
 //! prefixes finds candidates (its SIMD prefilter skips most bytes), then a
@@ -8,6 +8,7 @@
 //! base64 payloads) cannot pass the boundary checks: a key must not be glued
 //! to letters or digits on either side.
 
+use super::kinds::{self, Kind};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
 use std::ops::Range;
@@ -15,10 +16,12 @@ use std::sync::OnceLock;
 
 /// A well-known credential format: a literal prefix and a body.
 pub struct Shape {
-    /// Stable id used in reports: `openai-key`.
+    /// Stable id used in reports: `openai-key` (the `id` of its `Kind`).
     pub kind: &'static str,
     /// What a person reads: "OpenAI API key".
     pub label: &'static str,
+    /// Who issues it: "OpenAI".
+    pub provider: &'static str,
     pub prefix: &'static str,
     body: fn(u8) -> bool,
     min_body: usize,
@@ -45,17 +48,18 @@ fn upper_alnum(b: u8) -> bool {
     b.is_ascii_uppercase() || b.is_ascii_digit()
 }
 
+/// A format of `kind`, labelled and attributed as the kind is.
 const fn shape(
-    kind: &'static str,
-    label: &'static str,
+    kind: Kind,
     prefix: &'static str,
     body: fn(u8) -> bool,
     min_body: usize,
     max_body: usize,
 ) -> Shape {
     Shape {
-        kind,
-        label,
+        kind: kind.id,
+        label: kind.label,
+        provider: kind.provider,
         prefix,
         body,
         min_body,
@@ -67,147 +71,49 @@ const fn shape(
 
 /// Longer prefixes first: `known_shape` takes the first that fits.
 pub const SHAPES: &[Shape] = &[
+    shape(kinds::ANTHROPIC_KEY, "sk-ant-", token_char, 20, 400),
+    shape(kinds::OPENAI_PROJECT_KEY, "sk-proj-", token_char, 20, 400),
+    shape(kinds::OPENAI_KEY, "sk-", token_char, 20, 400),
+    shape(kinds::GITHUB_TOKEN, "ghp_", alnum, 30, 255),
+    shape(kinds::GITHUB_OAUTH_TOKEN, "gho_", alnum, 30, 255),
+    shape(kinds::GITHUB_USER_TOKEN, "ghu_", alnum, 30, 255),
+    shape(kinds::GITHUB_SERVER_TOKEN, "ghs_", alnum, 30, 255),
+    shape(kinds::GITHUB_REFRESH_TOKEN, "ghr_", alnum, 30, 255),
     shape(
-        "anthropic-key",
-        "Anthropic API key",
-        "sk-ant-",
-        token_char,
-        20,
-        400,
-    ),
-    shape(
-        "openai-project-key",
-        "OpenAI project key",
-        "sk-proj-",
-        token_char,
-        20,
-        400,
-    ),
-    shape("openai-key", "OpenAI API key", "sk-", token_char, 20, 400),
-    shape("github-token", "GitHub token", "ghp_", alnum, 30, 255),
-    shape(
-        "github-oauth-token",
-        "GitHub OAuth token",
-        "gho_",
-        alnum,
-        30,
-        255,
-    ),
-    shape(
-        "github-user-token",
-        "GitHub user token",
-        "ghu_",
-        alnum,
-        30,
-        255,
-    ),
-    shape(
-        "github-server-token",
-        "GitHub server token",
-        "ghs_",
-        alnum,
-        30,
-        255,
-    ),
-    shape(
-        "github-refresh-token",
-        "GitHub refresh token",
-        "ghr_",
-        alnum,
-        30,
-        255,
-    ),
-    shape(
-        "github-fine-grained-token",
-        "GitHub fine-grained token",
+        kinds::GITHUB_FINE_GRAINED_TOKEN,
         "github_pat_",
         alnum_underscore,
         30,
         255,
     ),
-    shape(
-        "gitlab-token",
-        "GitLab token",
-        "glpat-",
-        token_char,
-        20,
-        255,
-    ),
+    shape(kinds::GITLAB_TOKEN, "glpat-", token_char, 20, 255),
     Shape {
         random: false,
-        ..shape(
-            "aws-access-key-id",
-            "AWS access key id",
-            "AKIA",
-            upper_alnum,
-            16,
-            16,
-        )
+        ..shape(kinds::AWS_ACCESS_KEY_ID, "AKIA", upper_alnum, 16, 16)
     },
     Shape {
         random: false,
-        ..shape(
-            "aws-access-key-id",
-            "AWS temporary access key id",
-            "ASIA",
-            upper_alnum,
-            16,
-            16,
-        )
+        label: "AWS temporary access key id",
+        ..shape(kinds::AWS_ACCESS_KEY_ID, "ASIA", upper_alnum, 16, 16)
     },
-    shape("slack-token", "Slack token", "xoxb-", token_char, 10, 255),
-    shape("slack-token", "Slack token", "xoxa-", token_char, 10, 255),
-    shape("slack-token", "Slack token", "xoxp-", token_char, 10, 255),
-    shape("slack-token", "Slack token", "xoxr-", token_char, 10, 255),
-    shape(
-        "google-api-key",
-        "Google API key",
-        "AIza",
-        token_char,
-        35,
-        35,
-    ),
-    shape(
-        "huggingface-token",
-        "Hugging Face token",
-        "hf_",
-        alnum,
-        30,
-        255,
-    ),
-    shape(
-        "stripe-live-key",
-        "Stripe live key",
-        "sk_live_",
-        alnum,
-        16,
-        255,
-    ),
-    shape(
-        "stripe-restricted-key",
-        "Stripe restricted key",
-        "rk_live_",
-        alnum,
-        16,
-        255,
-    ),
+    shape(kinds::SLACK_TOKEN, "xoxb-", token_char, 10, 255),
+    shape(kinds::SLACK_TOKEN, "xoxa-", token_char, 10, 255),
+    shape(kinds::SLACK_TOKEN, "xoxp-", token_char, 10, 255),
+    shape(kinds::SLACK_TOKEN, "xoxr-", token_char, 10, 255),
+    shape(kinds::GOOGLE_API_KEY, "AIza", token_char, 35, 35),
+    shape(kinds::HUGGINGFACE_TOKEN, "hf_", alnum, 30, 255),
+    shape(kinds::STRIPE_LIVE_KEY, "sk_live_", alnum, 16, 255),
+    shape(kinds::STRIPE_RESTRICTED_KEY, "rk_live_", alnum, 16, 255),
     Shape {
         report: false,
-        ..shape(
-            "stripe-test-key",
-            "Stripe test key",
-            "sk_test_",
-            alnum,
-            16,
-            255,
-        )
+        ..shape(kinds::STRIPE_TEST_KEY, "sk_test_", alnum, 16, 255)
     },
 ];
 
-pub const PEM_KIND: &str = "pem-private-key";
-pub const PEM_LABEL: &str = "PEM private key";
-pub const URL_KIND: &str = "url-password";
-pub const AWS_SECRET_KIND: &str = "aws-secret-access-key";
+pub const PEM_KIND: &str = kinds::PEM_PRIVATE_KEY.id;
+pub const PEM_LABEL: &str = kinds::PEM_PRIVATE_KEY.label;
+pub const URL_KIND: &str = kinds::URL_PASSWORD.id;
+pub const AWS_SECRET_KIND: &str = kinds::AWS_SECRET_ACCESS_KEY.id;
 
 /// The kind of well-known credential `value` is, if it is one: the masking
 /// policy's question about a whole value, answered leniently (a prefix and
@@ -309,7 +215,7 @@ pub fn find(text: &str) -> Vec<Found> {
             Candidate::Url => url_password(text, start),
         };
         if let Some(hit) = hit {
-            if hit.kind == "aws-access-key-id" {
+            if hit.kind == kinds::AWS_ACCESS_KEY_ID.id {
                 aws_ids.push(hit.range.clone());
             }
             found.push(hit);
@@ -587,7 +493,7 @@ fn url_password(text: &str, mark: usize) -> Option<Found> {
         authority_end -= 1;
     }
     let candidate = &text[scheme_start..authority_end];
-    let password = crate::mask::classify::url_password(candidate)?;
+    let password = super::url::password(candidate)?;
     let range = scheme_start + password.start..scheme_start + password.end;
     if range.len() < 3 || placeholder(&text[range.clone()]) {
         return None;
@@ -848,5 +754,44 @@ mod tests {
             known_shape("-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----"),
             Some("PEM private key")
         );
+    }
+
+    #[test]
+    fn known_shapes() {
+        assert_eq!(
+            known_shape("sk-ant-api03-abcdefghijklmnopqrstuvwxyz"),
+            Some("Anthropic API key")
+        );
+        assert_eq!(
+            known_shape("sk-proj-abcdefghijklmnopqrstuvwxyz"),
+            Some("OpenAI project key")
+        );
+        assert_eq!(
+            known_shape("ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+            Some("GitHub personal access token")
+        );
+        assert_eq!(
+            known_shape("AKIAIOSFODNN7EXAMPLE"),
+            Some("AWS access key id")
+        );
+        assert_eq!(known_shape("hello world"), None);
+        assert_eq!(known_shape("sk-short"), None);
+    }
+
+    #[test]
+    fn every_reported_format_has_its_row_in_kinds() {
+        let by_id = |id: &str| kinds::KINDS.iter().find(|k| k.id == id);
+        for shape in SHAPES.iter().filter(|s| s.report) {
+            let row = by_id(shape.kind);
+            assert_eq!(
+                row.map(|k| k.provider),
+                Some(shape.provider),
+                "{}",
+                shape.kind
+            );
+        }
+        for kind in [PEM_KIND, URL_KIND, AWS_SECRET_KIND] {
+            assert!(by_id(kind).is_some(), "{kind}");
+        }
     }
 }

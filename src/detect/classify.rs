@@ -1,5 +1,9 @@
 //! Which values are secrets: by the variable's name, by the value's shape
-//! (well-known key formats), or a password inside a URL.
+//! (`patterns`), or a password inside a URL (`url`).
+
+use super::{patterns, url};
+use std::fmt;
+use std::ops::Range;
 
 /// Words that make a variable name look secret, as whole name parts.
 const SECRET_WORDS: &[&str] = &[
@@ -94,31 +98,59 @@ fn split_name(name: &str) -> Vec<String> {
     parts
 }
 
-/// The kind of well-known credential `value` is, if it is one. The formats
-/// live in `scan::patterns`, the one list the scanner uses too.
-pub fn known_shape(value: &str) -> Option<&'static str> {
-    crate::scan::patterns::known_shape(value)
+/// Why a value is to be masked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Why {
+    /// The variable's name looks secret (`secret_name`).
+    Name,
+    /// The value has the shape of a well-known key: its label.
+    Shape(&'static str),
+    /// The value is a URL with a password in it.
+    UrlPassword,
 }
 
-/// Byte range of the password in a URL's user-info (`scheme://user:PASSWORD@host`).
-pub fn url_password(value: &str) -> Option<std::ops::Range<usize>> {
-    let scheme_end = value.find("://")?;
-    if scheme_end == 0
-        || !value[..scheme_end]
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
-    {
-        return None;
+/// Python shows these words to the user (`safekeys.why`, `safekeys import`).
+impl fmt::Display for Why {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Why::Name => f.write_str("name looks secret"),
+            Why::Shape(label) => write!(f, "looks like a {label}"),
+            Why::UrlPassword => f.write_str("password in a URL (only the password is masked)"),
+        }
     }
-    let authority_start = scheme_end + 3;
-    let authority_len = value[authority_start..]
-        .find(['/', '?', '#'])
-        .unwrap_or(value.len() - authority_start);
-    let authority = &value[authority_start..authority_start + authority_len];
-    let at = authority.rfind('@')?;
-    let colon = authority[..at].find(':')?;
-    let range = authority_start + colon + 1..authority_start + at;
-    (!range.is_empty()).then_some(range)
+}
+
+/// A value found secret: why, and which bytes of it to mask.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason {
+    pub why: Why,
+    /// The whole value, or only the password of a URL: the rest of a URL
+    /// (host, database name) is what a person needs to see in output.
+    pub secret: Range<usize>,
+}
+
+/// Whether the value of the variable `name` is a secret, and why: the
+/// masking policy, asked of every `.env` value by the loader and the scanner.
+/// The name is asked first (it covers values of any shape), then the
+/// value's shape, then a URL's password.
+pub fn why_secret(name: &str, value: &str) -> Option<Reason> {
+    let whole = 0..value.len();
+    if secret_name(name) {
+        return Some(Reason {
+            why: Why::Name,
+            secret: whole,
+        });
+    }
+    if let Some(label) = patterns::known_shape(value) {
+        return Some(Reason {
+            why: Why::Shape(label),
+            secret: whole,
+        });
+    }
+    url::password(value).map(|secret| Reason {
+        why: Why::UrlPassword,
+        secret,
+    })
 }
 
 #[cfg(test)]
@@ -154,33 +186,27 @@ mod tests {
     }
 
     #[test]
-    fn known_shapes() {
+    fn why_secret_asks_the_name_then_the_shape_then_a_url() {
+        let why = |name: &str, value: &str| {
+            why_secret(name, value).map(|r| (r.why.to_string(), value[r.secret].to_string()))
+        };
+        let url = "postgres://app:s3cr3t-pass@db.internal/prod";
         assert_eq!(
-            known_shape("sk-ant-api03-abcdefghijklmnopqrstuvwxyz"),
-            Some("Anthropic API key")
+            why("DB_PASSWORD", url),
+            Some(("name looks secret".into(), url.into()))
         );
         assert_eq!(
-            known_shape("sk-proj-abcdefghijklmnopqrstuvwxyz"),
-            Some("OpenAI project key")
+            why("DATABASE_URL", url),
+            Some((
+                "password in a URL (only the password is masked)".into(),
+                "s3cr3t-pass".into()
+            ))
         );
+        let key = "sk-ant-api03-abcdefghijklmnopqrstuvwxyz";
         assert_eq!(
-            known_shape("ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
-            Some("GitHub token")
+            why("DEPLOY_BOT", key),
+            Some(("looks like a Anthropic API key".into(), key.into()))
         );
-        assert_eq!(
-            known_shape("AKIAIOSFODNN7EXAMPLE"),
-            Some("AWS access key id")
-        );
-        assert_eq!(known_shape("hello world"), None);
-        assert_eq!(known_shape("sk-short"), None);
-    }
-
-    #[test]
-    fn url_passwords() {
-        let url = "postgres://app:s3cr3t-pass@db.internal:5432/prod";
-        assert_eq!(url_password(url).map(|r| &url[r]), Some("s3cr3t-pass"));
-        assert_eq!(url_password("https://example.invalid/a:b@c"), None);
-        assert_eq!(url_password("https://user@example.invalid/"), None);
-        assert_eq!(url_password("not a url"), None);
+        assert_eq!(why("HOME", "/home/me"), None);
     }
 }

@@ -8,7 +8,7 @@
 //! never waits for one; it reports the keyring as locked instead, and the
 //! next call looks again.
 
-use super::keyring::{Backend, Platform};
+use super::backend::{Backend, Platform};
 use crate::error::{Error, KeyringFailure, Result};
 use keyring_core::CredentialStore;
 use std::collections::HashMap;

@@ -1,0 +1,102 @@
+//! Every kind of secret the scanner can report, with what a person reads
+//! and who issued it: the one table Python's `KINDS` and the key formats
+//! (`patterns::SHAPES`) take their labels from.
+
+/// A kind of secret: one row per `id`, however many formats share it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kind {
+    /// Stable id used in reports: `openai-key`.
+    pub id: &'static str,
+    /// What a person reads: "OpenAI API key".
+    pub label: &'static str,
+    /// Who issues it ("OpenAI"), "any" for a generic format, "you" for the
+    /// user's own secrets.
+    pub provider: &'static str,
+}
+
+const fn kind(id: &'static str, label: &'static str, provider: &'static str) -> Kind {
+    Kind {
+        id,
+        label,
+        provider,
+    }
+}
+
+pub const KNOWN_SECRET: Kind = kind(
+    "known-secret",
+    "A secret you hold (from .env, the keyring or safekeys.mask)",
+    "you",
+);
+pub const OPENAI_KEY: Kind = kind("openai-key", "OpenAI API key", "OpenAI");
+pub const OPENAI_PROJECT_KEY: Kind = kind("openai-project-key", "OpenAI project key", "OpenAI");
+pub const ANTHROPIC_KEY: Kind = kind("anthropic-key", "Anthropic API key", "Anthropic");
+pub const AWS_ACCESS_KEY_ID: Kind = kind("aws-access-key-id", "AWS access key id", "AWS");
+pub const AWS_SECRET_ACCESS_KEY: Kind =
+    kind("aws-secret-access-key", "AWS secret access key", "AWS");
+pub const GITHUB_TOKEN: Kind = kind("github-token", "GitHub personal access token", "GitHub");
+pub const GITHUB_OAUTH_TOKEN: Kind = kind("github-oauth-token", "GitHub OAuth token", "GitHub");
+pub const GITHUB_USER_TOKEN: Kind =
+    kind("github-user-token", "GitHub user-to-server token", "GitHub");
+pub const GITHUB_SERVER_TOKEN: Kind = kind(
+    "github-server-token",
+    "GitHub server-to-server token",
+    "GitHub",
+);
+pub const GITHUB_REFRESH_TOKEN: Kind =
+    kind("github-refresh-token", "GitHub refresh token", "GitHub");
+pub const GITHUB_FINE_GRAINED_TOKEN: Kind = kind(
+    "github-fine-grained-token",
+    "GitHub fine-grained personal access token",
+    "GitHub",
+);
+pub const GITLAB_TOKEN: Kind = kind("gitlab-token", "GitLab personal access token", "GitLab");
+pub const SLACK_TOKEN: Kind = kind("slack-token", "Slack token", "Slack");
+pub const GOOGLE_API_KEY: Kind = kind("google-api-key", "Google API key", "Google");
+pub const HUGGINGFACE_TOKEN: Kind = kind("huggingface-token", "Hugging Face token", "Hugging Face");
+pub const STRIPE_LIVE_KEY: Kind = kind("stripe-live-key", "Stripe live secret key", "Stripe");
+pub const STRIPE_RESTRICTED_KEY: Kind =
+    kind("stripe-restricted-key", "Stripe restricted key", "Stripe");
+/// Masked but never reported: a test-mode key is not a leak.
+pub const STRIPE_TEST_KEY: Kind = kind("stripe-test-key", "Stripe test key", "Stripe");
+pub const PEM_PRIVATE_KEY: Kind = kind("pem-private-key", "PEM private key", "any");
+pub const URL_PASSWORD: Kind = kind("url-password", "Password in a URL", "any");
+
+/// Every kind the scanner reports, in the order reports list them.
+pub const KINDS: &[Kind] = &[
+    KNOWN_SECRET,
+    OPENAI_KEY,
+    OPENAI_PROJECT_KEY,
+    ANTHROPIC_KEY,
+    AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY,
+    GITHUB_TOKEN,
+    GITHUB_OAUTH_TOKEN,
+    GITHUB_USER_TOKEN,
+    GITHUB_SERVER_TOKEN,
+    GITHUB_REFRESH_TOKEN,
+    GITHUB_FINE_GRAINED_TOKEN,
+    GITLAB_TOKEN,
+    SLACK_TOKEN,
+    GOOGLE_API_KEY,
+    HUGGINGFACE_TOKEN,
+    STRIPE_LIVE_KEY,
+    STRIPE_RESTRICTED_KEY,
+    PEM_PRIVATE_KEY,
+    URL_PASSWORD,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_row_per_kind() {
+        let mut ids: Vec<&str> = KINDS.iter().map(|k| k.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), KINDS.len());
+        assert!(KINDS
+            .iter()
+            .all(|k| !k.label.is_empty() && !k.provider.is_empty()));
+    }
+}
