@@ -426,6 +426,19 @@ def test_set_key_keeps_invalid_lines_and_warns(lib, dotenv_path, caplog):
     assert lib.parse_warnings(caplog) == [1, 3, 4]
 
 
+@pytest.mark.parametrize("action", ["set", "unset"])
+def test_rewrites_turn_crlf_endings_into_lf(lib, dotenv_path, action):
+    # What the README documents instead of "byte for byte": both libraries
+    # write every line ending as \n.
+    dotenv_path.write_bytes(b"A=1\r\nB=2\r\nC=3\r\n")
+    if action == "set":
+        lib.module.set_key(dotenv_path, "B", "x", quote_mode="never")
+        assert dotenv_path.read_bytes() == b"A=1\nB=x\nC=3\n"
+    else:
+        lib.module.unset_key(dotenv_path, "B")
+        assert dotenv_path.read_bytes() == b"A=1\nC=3\n"
+
+
 def test_set_key_appends_a_newline_first(lib, dotenv_path):
     dotenv_path.write_text("A=1 # no newline at the end")
     lib.module.set_key(dotenv_path, "B", "2")

@@ -46,7 +46,7 @@ def test_policy_by_name_shape_and_url():
     safekeys.load_dotenv(stream=io.StringIO(text), override=True)
     why = {d.name: (d.masked, d.why) for d in safekeys.registered()}
     assert why["OPENAI_API_KEY"] == (True, "name looks secret")
-    assert why["DEPLOY_BOT"] == (True, "looks like a GitHub token")
+    assert why["DEPLOY_BOT"] == (True, "looks like a GitHub personal access token")
     assert why["DATABASE_URL"][0] is True
     assert why["APP_MODE"] == (False, "name and value look ordinary")
     out = safekeys.scrub("postgres://app:hunter2-but-longer@db.invalid/x")

@@ -92,15 +92,10 @@ def why_secret(name: str, value: str, source: str = "") -> tuple[Optional[str], 
     text to mask is the value, or only the password of a URL."""
     if source in ALWAYS_SECRET:
         return f"comes from {source}", value
-    if _core.secret_name(name):
-        return "name looks secret", value
-    shape = _core.known_shape(value)
-    if shape is not None:
-        return f"looks like a {shape}", value
-    password = _core.url_password(value)
-    if password is not None:
-        return "password in a URL", password
-    return None, value
+    found = _core.why_secret(name, value)
+    if found is None:
+        return None, value
+    return found
 
 
 def _decide(name: str, value: str, source: str, note_ordinary: bool) -> Optional[str]:

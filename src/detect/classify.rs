@@ -115,7 +115,7 @@ impl fmt::Display for Why {
         match self {
             Why::Name => f.write_str("name looks secret"),
             Why::Shape(label) => write!(f, "looks like a {label}"),
-            Why::UrlPassword => f.write_str("password in a URL (only the password is masked)"),
+            Why::UrlPassword => f.write_str("password in a URL"),
         }
     }
 }
@@ -197,10 +197,7 @@ mod tests {
         );
         assert_eq!(
             why("DATABASE_URL", url),
-            Some((
-                "password in a URL (only the password is masked)".into(),
-                "s3cr3t-pass".into()
-            ))
+            Some(("password in a URL".into(), "s3cr3t-pass".into()))
         );
         let key = "sk-ant-api03-abcdefghijklmnopqrstuvwxyz";
         assert_eq!(

@@ -22,29 +22,9 @@ StrPath = Union[str, "os.PathLike[str]"]
 
 DEFAULT_MAX_SIZE = 50 * 1024 * 1024
 
-#: What each kind of finding is, for people and for SARIF rules.
-KINDS: dict[str, str] = {
-    "known-secret": "A secret you hold (from .env, the keyring or safekeys.mask)",
-    "openai-key": "OpenAI API key",
-    "openai-project-key": "OpenAI project key",
-    "anthropic-key": "Anthropic API key",
-    "aws-access-key-id": "AWS access key id",
-    "aws-secret-access-key": "AWS secret access key",
-    "github-token": "GitHub personal access token",
-    "github-oauth-token": "GitHub OAuth token",
-    "github-user-token": "GitHub user-to-server token",
-    "github-server-token": "GitHub server-to-server token",
-    "github-refresh-token": "GitHub refresh token",
-    "github-fine-grained-token": "GitHub fine-grained personal access token",
-    "gitlab-token": "GitLab personal access token",
-    "slack-token": "Slack token",
-    "google-api-key": "Google API key",
-    "huggingface-token": "Hugging Face token",
-    "stripe-live-key": "Stripe live secret key",
-    "stripe-restricted-key": "Stripe restricted key",
-    "pem-private-key": "PEM private key block",
-    "url-password": "Password in a URL's user-info",
-}
+#: What each kind of finding is, for people and for SARIF rules: the Rust core's
+#: one list (``key_kinds()`` gives kind, label and provider).
+KINDS: dict[str, str] = {kind: label for kind, label, _provider in _core.key_kinds()}
 
 
 @dataclass(frozen=True)
