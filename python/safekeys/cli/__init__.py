@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=formatter,
     )
     parser.add_argument("--version", action="version", version=f"safekeys {_core.__version__}")
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--service",
         help="keyring service to use (default: $SAFEKEYS_SERVICE, else 'safekeys')",
