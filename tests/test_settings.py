@@ -97,3 +97,18 @@ def test_a_warning_shows_only_a_prefix_of_what_the_variable_holds(monkeypatch, c
     text = " ".join(r.getMessage() for r in caplog.records)
     assert "SAFEKEYS_STRICT" in text
     assert pasted not in text and pasted[8:] not in text
+
+
+def test_a_huge_timeout_is_a_warning_not_a_panic(monkeypatch, caplog):
+    variable = "SAFEKEYS_VAULT_TIMEOUT"
+    # 1.8e19 seconds overflowed a Rust Duration: PanicException, which
+    # `except Exception` does not catch. Now the setting is refused first.
+    monkeypatch.setenv(variable, "1.8e19")
+    # Plain HTTP to a non-loopback name: refused before any connection is made.
+    monkeypatch.setenv("VAULT_ADDR", "http://vault.invalid:8200")
+    monkeypatch.delenv("SAFEKEYS_VAULT", raising=False)
+    with caplog.at_level(logging.WARNING, logger="safekeys"):
+        with pytest.raises(safekeys.VaultError) as caught:
+            safekeys.getenv("SAFEKEYS_TEST_UNSET_NAME")
+    assert caught.value.reason == "insecure"
+    assert any(variable in r.getMessage() for r in caplog.records)
