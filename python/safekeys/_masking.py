@@ -9,10 +9,13 @@ format, or the password of a URL. Values under 6 characters are never masked.
 
 from __future__ import annotations
 
+import os
+
 from . import _core, _log
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import re
     from collections.abc import Iterable
     from typing import Optional
 
@@ -98,30 +101,43 @@ def why_secret(name: str, value: str, source: str = "") -> tuple[Optional[str], 
     return found
 
 
-def _decide(name: str, value: str, source: str, note_ordinary: bool) -> Optional[str]:
-    """Record what to do with ``value``; the text to register for masking, if any."""
+def _url_forms(password: str) -> list[str]:
+    """The password of a URL as clients use it: percent-decoded (drivers and
+    ``requests`` decode it, and send it base64-encoded as HTTP Basic auth,
+    which the engine's base64 forms of the decoded text cover)."""
+    if "%" not in password:
+        return []
+    from urllib.parse import unquote  # only for URLs whose password is encoded
+
+    decoded = unquote(password)
+    return [decoded] if decoded != password and len(decoded) >= MIN_CHARS else []
+
+
+def _decide(name: str, value: str, source: str, note_ordinary: bool) -> list[str]:
+    """Record what to do with ``value``; the texts to register for masking."""
     try:
         why, secret = why_secret(name, value, source)
     except UnicodeEncodeError:
         # Lone surrogates (undecodable bytes from the OS) cannot cross into
         # the Rust engine; python-dotenv loads such values all the same.
         _decisions[name] = Decision(name, source, len(value), "-", False, "not valid Unicode")
-        return None
-    to_mask: Optional[str] = None
+        return []
+    to_mask: list[str] = []
     if why is None:
         if not note_ordinary:
-            return None
+            return []
         why = "name and value look ordinary"
     elif len(secret) < MIN_CHARS:
         why = TOO_SHORT
         if _active:
             _warn_short(name)
     else:
-        to_mask = secret
+        to_mask = [secret]
         if secret != value:
             why += " (only the password is masked)"
+            to_mask += _url_forms(secret)
     _decisions[name] = Decision(
-        name, source, len(value), _core.fingerprint(value), to_mask is not None, why
+        name, source, len(value), _core.fingerprint(value), bool(to_mask), why
     )
     return to_mask
 
@@ -130,11 +146,11 @@ def consider_many(
     items: Iterable[tuple[str, str]], source: str, *, note_ordinary: bool = True
 ) -> None:
     """``consider`` for many values, registering them with one matcher rebuild."""
-    register = []
-    for name, value in items:
-        secret = _decide(name, value, source, note_ordinary)
-        if secret is not None:
-            register.append((name, secret, source))
+    register = [
+        (name, secret, source)
+        for name, value in items
+        for secret in _decide(name, value, source, note_ordinary)
+    ]
     if register:
         MASKER.add_many(register)
 
@@ -142,10 +158,96 @@ def consider_many(
 def consider(name: str, value: str, source: str, *, note_ordinary: bool = True) -> bool:
     """Register ``value`` for masking if the policy says so; record the decision
     (for an ordinary value only with ``note_ordinary``)."""
-    secret = _decide(name, value, source, note_ordinary)
-    if secret is not None:
-        MASKER.add(name, secret, source)
-    return secret is not None
+    secrets = _decide(name, value, source, note_ordinary)
+    if len(secrets) == 1:
+        MASKER.add(name, secrets[0], source)
+    elif secrets:
+        MASKER.add_many([(name, secret, source) for secret in secrets])
+    return bool(secrets)
+
+
+# -- secrets that arrive in os.environ after loading --------------------------------
+
+# os.environ as last seen by watch_environ: None until masking starts.
+_environ_seen: Optional[dict[object, object]] = None
+
+
+def _environ_data() -> dict[object, object]:
+    # os.environ's own mapping (bytes on POSIX): comparing it costs a dict
+    # comparison, no decoding, so it can run before every message.
+    data: dict[object, object] = getattr(os.environ, "_data", None) or dict(os.environ)
+    return data
+
+
+def watch_environ(start: bool = False) -> None:
+    """Register secrets set in ``os.environ`` since the last look:
+    ``os.environ[NAME] = getpass()``, ``%env``, another library's loader.
+    The output scrubbers call this before each message; nothing is decoded
+    when nothing changed. ``start=True`` takes the first look."""
+    global _environ_seen
+    data = _environ_data()
+    seen = _environ_seen
+    if seen is not None and data == seen:
+        return
+    _environ_seen = dict(data)
+    if start or seen is None:
+        return
+    changed = [
+        (os.fsdecode(key), os.fsdecode(value))  # type: ignore[arg-type]
+        for key, value in data.items()
+        if seen.get(key) != value
+    ]
+    consider_many(
+        ((n, v) for n, v in changed if not decided(n, v)), "environment", note_ordinary=False
+    )
+
+
+def stop_watching_environ() -> None:
+    global _environ_seen
+    _environ_seen = None
+
+
+# -- scrubbing text the Rust engine cannot take -------------------------------------
+
+_SURROGATES: Optional[re.Pattern[str]] = None
+
+
+def _pieces(text: str) -> list[str]:
+    """``text`` split into runs without and runs of lone surrogates (which
+    undecodable file names and bytes bring, and Rust strings cannot hold)."""
+    global _SURROGATES
+    if _SURROGATES is None:
+        import re
+
+        _SURROGATES = re.compile("([\ud800-\udfff]+)")
+    return _SURROGATES.split(text)
+
+
+def scrub_text(text: str) -> str:
+    """``MASKER.scrub``, for any str: lone surrogates pass through unchanged
+    (no secret holds one) and the text around them is scrubbed."""
+    try:
+        return MASKER.scrub(text)
+    except UnicodeEncodeError:
+        return "".join(
+            piece if i % 2 else MASKER.scrub(piece) for i, piece in enumerate(_pieces(text))
+        )
+
+
+def feed_text(stream: str, text: str) -> str:
+    """``MASKER.feed`` for any str: a run of lone surrogates ends what the
+    stream held back (no secret continues across one) and passes through."""
+    try:
+        return MASKER.feed(stream, text)
+    except UnicodeEncodeError:
+        out = []
+        for i, piece in enumerate(_pieces(text)):
+            if i % 2:
+                out.append(MASKER.flush(stream))
+                out.append(piece)
+            elif piece:
+                out.append(MASKER.feed(stream, piece))
+        return "".join(out)
 
 
 def mask(value: str, name: Optional[str] = None) -> None:
@@ -175,7 +277,7 @@ def unmask(name_or_value: str) -> bool:
 
 def scrub(text: str) -> str:
     """``text`` with every registered secret, in every form, replaced by ``[masked:NAME]``."""
-    return MASKER.scrub(text)
+    return scrub_text(text)
 
 
 def decided(name: str, value: str) -> bool:

@@ -1,14 +1,15 @@
-"""The extension's state in one kernel: what it installed and how to take it out.
+"""The extension's state: what it installed and how to take it out.
 
-``Extension.current`` is the one extension of this process: the output
-scrubbers (``output``), the input guard (``guard``) and ``.env`` autoreload,
-installed together and restored together. See docs/architecture.md.
+Per shell (``Extension``): the input guard (``guard``), the end-of-cell
+release and ``.env`` autoreload. Per process (``Scrubbers``): the output
+scrubbers (``output``), installed with the first shell's extension and
+removed with the last. See docs/architecture.md.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Any, Optional
+from typing import Any, ClassVar, Optional
 
 from .. import _masking
 from ..dotenv import reload
@@ -17,21 +18,18 @@ from .guard import InputGuard, blocking
 from .output import EchoScrubber, ScrubbingStream, SessionHook
 
 
-class Extension:
-    """Everything ``load_ipython_extension`` installed, so that unloading
-    restores it all."""
+class Scrubbers:
+    """The output scrubbers of this process, shared by every shell that loaded
+    the extension: the kernel's Session is one per process, and so are
+    ``sys.stdout`` and ``sys.stderr``."""
 
-    current: Optional[Extension] = None
-
-    def __init__(self, ip: Any) -> None:
-        self.ip = ip
+    def __init__(self) -> None:
         self.session_hook: Optional[SessionHook] = None
         self.echoes: list[EchoScrubber] = []
         self.wrapped_streams: list[tuple[str, Any]] = []
-        self.guard: Optional[InputGuard] = None
 
-    def install(self) -> None:
-        kernel = getattr(self.ip, "kernel", None)
+    def install(self, ip: Any) -> None:
+        kernel = getattr(ip, "kernel", None)
         session = getattr(kernel, "session", None)
         if session is not None:
             self.session_hook = SessionHook(session)
@@ -43,25 +41,9 @@ class Extension:
                 original = getattr(sys, name)
                 self.wrapped_streams.append((name, original))
                 setattr(sys, name, ScrubbingStream(original, name))
-        self.ip.events.register("post_run_cell", self._after_cell)
-        self.guard = InputGuard(self.ip)
 
-    def autoreload(self, on: bool) -> None:
-        """Before each cell, reload the ``.env`` files that changed (one ``stat`` each)."""
-        registered = self._reload_changed in self.ip.events.callbacks["pre_run_cell"]
-        if on and not registered:
-            self.ip.events.register("pre_run_cell", self._reload_changed)
-        elif not on and registered:
-            self.ip.events.unregister("pre_run_cell", self._reload_changed)
-
-    def _reload_changed(self, info: Any = None) -> None:
-        for load in reload.loads():
-            if load.changed():
-                target = load.paths if len(load.paths) > 1 else load.paths[0]
-                load_dotenv(target, **load.options)  # type: ignore[arg-type]
-
-    def _after_cell(self, result: Any = None) -> None:
-        # The kernel flushes its streams before going idle; release tails too.
+    def release(self) -> None:
+        """The cell ended: send what the streams hold back."""
         if self.session_hook is not None:
             with self.session_hook._lock:
                 self.session_hook.release_all()
@@ -69,13 +51,6 @@ class Extension:
             getattr(sys, name).flush()
 
     def uninstall(self) -> None:
-        self.autoreload(False)
-        if self.guard is not None:
-            self.guard.uninstall()
-        try:
-            self.ip.events.unregister("post_run_cell", self._after_cell)
-        except ValueError:
-            pass
         if self.session_hook is not None:
             self.session_hook.uninstall()
         for echo in self.echoes:
@@ -87,17 +62,85 @@ class Extension:
             setattr(sys, name, original)
 
 
-def state() -> Optional[dict[str, Any]]:
-    """What the extension is doing in this process (for ``%safekeys doctor``),
-    or None when it is not loaded."""
-    extension = Extension.current
+class Extension:
+    """What ``load_ipython_extension`` installed in one shell (the input
+    guard, the end-of-cell release, autoreload), so that unloading restores
+    it. Several shells in one process (``InteractiveShellEmbed``) each have
+    their own; they share one ``Scrubbers``, removed with the last of them."""
+
+    loaded: ClassVar[dict[int, Extension]] = {}
+    scrubbers: ClassVar[Optional[Scrubbers]] = None
+
+    def __init__(self, ip: Any) -> None:
+        self.ip = ip
+        self.guard: Optional[InputGuard] = None
+
+    @classmethod
+    def of(cls, ip: Any) -> Optional[Extension]:
+        """The extension loaded in shell ``ip``, if any."""
+        return cls.loaded.get(id(ip))
+
+    @classmethod
+    def any_loaded(cls) -> Optional[Extension]:
+        """One loaded extension (the latest), for process-wide questions."""
+        return next(reversed(cls.loaded.values()), None)
+
+    def install(self) -> None:
+        if Extension.scrubbers is None:
+            scrubbers = Scrubbers()
+            scrubbers.install(self.ip)
+            Extension.scrubbers = scrubbers
+        self.ip.events.register("post_run_cell", self._after_cell)
+        self.guard = InputGuard(self.ip)
+        Extension.loaded[id(self.ip)] = self
+
+    def autoreload(self, on: bool) -> None:
+        """Before each cell, reload the ``.env`` files that changed (one ``stat`` each)."""
+        registered = self.autoreloading()
+        if on and not registered:
+            self.ip.events.register("pre_run_cell", self._reload_changed)
+        elif not on and registered:
+            self.ip.events.unregister("pre_run_cell", self._reload_changed)
+
+    def autoreloading(self) -> bool:
+        return self._reload_changed in self.ip.events.callbacks["pre_run_cell"]
+
+    def _reload_changed(self, info: Any = None) -> None:
+        for load in reload.loads():
+            if load.changed():
+                target = load.paths if len(load.paths) > 1 else load.paths[0]
+                load_dotenv(target, **load.options)  # type: ignore[arg-type]
+
+    def _after_cell(self, result: Any = None) -> None:
+        # The kernel flushes its streams before going idle; release tails too.
+        if Extension.scrubbers is not None:
+            Extension.scrubbers.release()
+
+    def uninstall(self) -> None:
+        self.autoreload(False)
+        if self.guard is not None:
+            self.guard.uninstall()
+        try:
+            self.ip.events.unregister("post_run_cell", self._after_cell)
+        except ValueError:
+            pass
+        Extension.loaded.pop(id(self.ip), None)
+        if not Extension.loaded and Extension.scrubbers is not None:
+            Extension.scrubbers.uninstall()
+            Extension.scrubbers = None
+
+
+def state(ip: Any = None) -> Optional[dict[str, Any]]:
+    """What the extension is doing in shell ``ip`` (default: any) for
+    ``%safekeys doctor``, or None when it is not loaded there."""
+    extension = Extension.of(ip) if ip is not None else Extension.any_loaded()
     if extension is None:
         return None
     decisions = _masking.registered()
     return {
         "masked": sum(1 for d in decisions if d.masked),
         "seen": len(decisions),
-        "autoreload": extension._reload_changed in extension.ip.events.callbacks["pre_run_cell"],
+        "autoreload": extension.autoreloading(),
         "input_guard": "refuses" if blocking() else "warns",
         "loaded_files": [path for load in reload.loads() for path in load.paths],
     }

@@ -20,8 +20,8 @@ def load_ipython_extension(ip: Any) -> None:
     """``%load_ext safekeys``: load ``.env`` from the working directory (not
     overriding variables already set), register its secrets and the
     secret-looking environment, and start scrubbing every output."""
-    if Extension.current is not None:
-        return
+    if Extension.of(ip) is not None:
+        return  # loaded in this shell already
     path = find_dotenv(usecwd=True)
     if path:
         load_dotenv(path)
@@ -37,17 +37,17 @@ def load_ipython_extension(ip: Any) -> None:
         note_ordinary=False,
     )
     _masking.set_active(True)
-    extension = Extension(ip)
-    extension.install()
-    Extension.current = extension
+    _masking.watch_environ(start=True)
+    Extension(ip).install()
     ip.register_magics(SafekeysMagics)
 
 
 def unload_ipython_extension(ip: Any) -> None:
     """``%unload_ext safekeys``: put back everything the extension changed."""
-    extension = Extension.current
+    extension = Extension.of(ip)
     if extension is None:
         return
     extension.uninstall()
-    Extension.current = None
-    _masking.set_active(False)
+    if not Extension.loaded:
+        _masking.set_active(False)
+        _masking.stop_watching_environ()

@@ -82,7 +82,13 @@ class SafekeysMagics(Magics):
         if not paths:
             return
         previous = reload.last_load(reload.key_of(paths))
-        if previous is not None and not previous.changed():
+        # Nothing to do when the same files were loaded the same way and are unchanged;
+        # `%dotenv -o` after a plain load (as %load_ext does) must still override.
+        if (
+            previous is not None
+            and not previous.changed()
+            and previous.options.get("override") == args.override
+        ):
             return
         load_dotenv(
             paths if len(paths) > 1 else paths[0], verbose=args.verbose, override=args.override
@@ -144,10 +150,11 @@ class SafekeysMagics(Magics):
             if len(words) != 2 or words[1] not in ("on", "off"):
                 print("usage: %safekeys autoreload on|off")
                 return None
-            if extension.Extension.current is None:
+            loaded = extension.Extension.of(self.shell)
+            if loaded is None:
                 print("load the extension first: %load_ext safekeys")
                 return None
-            extension.Extension.current.autoreload(words[1] == "on")
+            loaded.autoreload(words[1] == "on")
             print(f"safekeys autoreload is {words[1]}")
             return None
         if words[:1] == ["doctor"]:
@@ -155,7 +162,8 @@ class SafekeysMagics(Magics):
                 print("usage: %safekeys doctor [--fix]")
                 return None
             fix = words[1:] == ["--fix"]
-            result = doctor.run([], fix, extension=extension.state(), in_kernel=True)
+            state = extension.state(self.shell)
+            result = doctor.run([], fix, extension=state, in_kernel=True)
             print(doctor.render(result, fix))
             return None
         if words:

@@ -22,14 +22,40 @@ from typing import Any, Callable
 
 from .. import _masking
 
-_MASKER = _masking.MASKER
+# Messages after which a held stream tail may still continue in the frontend's
+# view: JupyterLab joins consecutive stream outputs, and these add no output
+# between them (a display update, a widget's comm traffic, the busy status).
+# Any other message releases what the streams hold.
+_INVISIBLE = frozenset({"update_display_data", "comm_open", "comm_msg", "comm_close"})
+
+
+def _keeps_stream_run(msg_type: str, content: Any) -> bool:
+    if msg_type in _INVISIBLE:
+        return True
+    return (
+        msg_type == "status"
+        and isinstance(content, dict)
+        and content.get("execution_state") == "busy"
+    )
+
+
+def scrub_bytes(data: bytes) -> bytes:
+    """Bytes as they would show once decoded, scrubbed: jupyter_client
+    base64-encodes bytes in a message after the scrubber has seen it, and
+    undecodable bytes are kept as they are."""
+    text = data.decode("utf-8", "surrogateescape")
+    scrubbed = _masking.scrub_text(text)
+    return data if scrubbed == text else scrubbed.encode("utf-8", "surrogateescape")
 
 
 def scrub_value(obj: Any) -> Any:
-    """``obj`` with secrets masked in every string, dict key included.
-    Returns ``obj`` itself when nothing changed."""
+    """``obj`` with secrets masked in every string and bytes value, dict keys
+    included. Returns ``obj`` itself when nothing changed."""
     if isinstance(obj, str):
-        return _MASKER.scrub(obj)
+        return _masking.scrub_text(obj)
+    if isinstance(obj, (bytes, bytearray)):
+        scrubbed = scrub_bytes(bytes(obj))
+        return obj if scrubbed == obj else type(obj)(scrubbed)
     if isinstance(obj, dict):
         changed = False
         out = {}
@@ -77,6 +103,8 @@ class SessionHook:
         metadata: Any = None,
     ) -> Any:
         with self._lock:
+            # A secret set in os.environ since the last message is masked in this one.
+            _masking.watch_environ()
             is_msg = isinstance(msg_or_type, dict)
             if is_msg:
                 msg_type = msg_or_type.get("msg_type") or msg_or_type["header"]["msg_type"]
@@ -86,8 +114,9 @@ class SessionHook:
                 return self._send_stream(
                     stream, msg_or_type, content, parent, ident, buffers, track, header, metadata
                 )
-            self.release_all()
-            if len(_MASKER) == 0:
+            if not _keeps_stream_run(msg_type, msg_or_type["content"] if is_msg else content):
+                self.release_all()
+            if len(_masking.MASKER) == 0:
                 return self._send(
                     stream, msg_or_type, content, parent, ident, buffers, track, header, metadata
                 )
@@ -97,7 +126,7 @@ class SessionHook:
                 scrub_value(content),
                 parent,
                 ident,
-                buffers,
+                scrub_value(buffers) if buffers else buffers,
                 track,
                 header,
                 scrub_value(metadata),
@@ -122,7 +151,7 @@ class SessionHook:
             parent = msg.get("parent_header") or parent
         name = str(content.get("name", "stdout"))
         self._targets[name] = (stream, parent, ident)
-        released = _MASKER.feed(name, content.get("text", ""))
+        released = _masking.feed_text(name, content.get("text", ""))
         if not released:
             return None
         content = {**content, "text": released}
@@ -133,9 +162,10 @@ class SessionHook:
         )
 
     def release_all(self) -> None:
-        """Send what every stream holds back (before any other message, and at idle)."""
-        for name in _MASKER.pending():
-            text = _MASKER.flush(name)
+        """Send what every stream holds back (before a message that ends the
+        frontend's run of stream output, and when the cell ends)."""
+        for name in _masking.MASKER.pending():
+            text = _masking.MASKER.flush(name)
             target = self._targets.get(name)
             if text and target is not None:
                 stream, parent, ident = target
@@ -165,11 +195,12 @@ class EchoScrubber:
                 data = os.read(read_fd, 65536)
                 if not data:
                     break
-                released = _MASKER.feed(self.key, decoder.decode(data))
+                _masking.watch_environ()
+                released = _masking.feed_text(self.key, decoder.decode(data))
                 if released:
                     os.write(self.real_fd, released.encode("utf-8", "replace"))
-            rest = _MASKER.feed(self.key, decoder.decode(b"", final=True))
-            rest += _MASKER.flush(self.key)
+            rest = _masking.feed_text(self.key, decoder.decode(b"", final=True))
+            rest += _masking.MASKER.flush(self.key)
             if rest:
                 os.write(self.real_fd, rest.encode("utf-8", "replace"))
         except OSError:
@@ -193,7 +224,8 @@ class ScrubbingStream:
         self._key = key
 
     def write(self, text: str) -> int:
-        released = _MASKER.feed(self._key, text)
+        _masking.watch_environ()
+        released = _masking.feed_text(self._key, text)
         if released:
             self._wrapped.write(released)
         return len(text)
@@ -203,7 +235,7 @@ class ScrubbingStream:
             self.write(line)
 
     def flush(self) -> None:
-        rest = _MASKER.flush(self._key)
+        rest = _masking.MASKER.flush(self._key)
         if rest:
             self._wrapped.write(rest)
         self._wrapped.flush()
