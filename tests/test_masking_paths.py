@@ -26,8 +26,9 @@ LATE_KEY = "sk-ant-api03-FAKElate7Qw2Er4Ty6Ui8Op0As2Df4Gh"
 LATE_TOKEN = "ghp_FAKElateZx9Cv8Bn7Mm6Ll5Kk4Jj3Hh2Gg1"
 LATE_SET_ENV = "FAKE-set-env-Rt5Yu7Io9Pa1Sd3Fg5Hj7"
 PY_DOTENV_KEY = "sk-FAKEfromPythonDotenv4Rf6Tg8Yh0Uj2Ik4"
-# A password whose characters a URL must percent-encode: drivers decode it.
-DSN_PASSWORD = "p@ss/w0rd:FAKE-Qz7Xc5Vb"
+# A password whose characters a URL must percent-encode, one every few
+# characters, so no 12-character run is the same in both forms: drivers decode it.
+DSN_PASSWORD = "Fk@9/Zq:1#Lm%3+Rt!7?Wx=5&FAKE"
 DSN = f"postgresql://app:{quote(DSN_PASSWORD, safe='')}@db.example.invalid:5432/app"
 
 ENV_TEXT = f"OPENAI_API_KEY={OPENAI_KEY}\nDATABASE_URL={DSN}\nGREETING=hello\n"
