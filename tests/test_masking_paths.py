@@ -138,6 +138,39 @@ def test_secrets_set_after_loading_are_masked_in_the_same_cell(run_notebook, tmp
         assert secret.placeholder in shown, secret.name
 
 
+def test_values_read_without_setting_the_environment(run_notebook, tmp_path):
+    # dotenv_values and get_key hand values to the notebook without putting them
+    # in os.environ: python-dotenv's (imported before or after the extension) and
+    # safekeys' own, reading a file the extension did not load.
+    cells = [
+        "from dotenv import dotenv_values as py_values\nimport dotenv\n"
+        'print(py_values("prod.env")["PROD_API_KEY"])\n'
+        'print(dotenv.get_key("prod.env", "PROD_TOKEN"))',
+        'import safekeys\nprint(safekeys.dotenv_values("prod2.env")["PROD2_SECRET"])\n'
+        'print(safekeys.get_key("prod2.env", "PROD2_PASSWORD"))',
+    ]
+    files = {
+        "prod.env": f"PROD_API_KEY={LATE_KEY}\nPROD_TOKEN={LATE_TOKEN}\n",
+        "prod2.env": f"PROD2_SECRET={PY_DOTENV_KEY}\nPROD2_PASSWORD={LATE_SET_ENV}\n",
+    }
+    results = run_both(run_notebook, tmp_path, cells, files)
+    secrets = [
+        Secret("PROD_API_KEY", LATE_KEY),
+        Secret("PROD_TOKEN", LATE_TOKEN),
+        Secret("PROD2_SECRET", PY_DOTENV_KEY),
+        Secret("PROD2_PASSWORD", LATE_SET_ENV),
+    ]
+    # The baseline has no safekeys: it reads prod2.env with python-dotenv too.
+    baseline_cells = [cells[0], cells[1].replace("safekeys.", "dotenv.")]
+    baseline = run_notebook(
+        ["import os", LOADERS["python-dotenv"], *baseline_cells],
+        tmp_path / "python-dotenv",
+        allow_errors=True,
+    )
+    results["python-dotenv"] = baseline
+    assert_contract(results, secrets, "values read without os.environ")
+
+
 def test_a_url_password_as_clients_decode_and_send_it(run_notebook, tmp_path):
     cell = textwrap.dedent(
         """\

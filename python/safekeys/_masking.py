@@ -16,7 +16,7 @@ from . import _core, _log
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
     from typing import Optional
 
 #: The process's masking engine: every registered secret, every output scrubbed by it.
@@ -76,6 +76,23 @@ def _warn_short(name: str) -> None:
             "%s looks secret but is shorter than %d characters, so it will not be masked",
             name,
             MIN_CHARS,
+        )
+
+
+def is_active() -> bool:
+    """Whether outputs are being scrubbed (the IPython extension is loaded)."""
+    return _active
+
+
+def consider_read(values: Mapping[str, Optional[str]], source: str) -> None:
+    """Values a reader returned without putting them in ``os.environ``
+    (``dotenv_values``, ``get_key``): while outputs are scrubbed, mask the
+    secret ones, which would otherwise print as they are."""
+    if _active:
+        consider_many(
+            ((n, v) for n, v in values.items() if v is not None and not decided(n, v)),
+            source,
+            note_ordinary=False,
         )
 
 

@@ -152,8 +152,11 @@ def dotenv_values(
     parser = Parser(interpolate, True, dialect, os.environ)
     single, paths = split(dotenv_path)
     if paths is not None:
-        return read_layers(paths, verbose, parser, encoding, strict)[0]
-    return read_values(single, stream, verbose, parser, encoding, strict)[0]
+        values = read_layers(paths, verbose, parser, encoding, strict)[0]
+    else:
+        values = read_values(single, stream, verbose, parser, encoding, strict)[0]
+    _masking.consider_read(values, loaded.LABEL)
+    return values
 
 
 def get_key(
@@ -165,7 +168,9 @@ def get_key(
     parser = Parser(True, True, "python-dotenv", os.environ)
     values, _origin = read_values(dotenv_path, None, True, parser, encoding)
     if key_to_get in values:
-        return values[key_to_get]
+        value = values[key_to_get]
+        _masking.consider_read({key_to_get: value}, loaded.LABEL)
+        return value
     _log.warning("Key %s not found in %s.", key_to_get, dotenv_path)
     return None
 

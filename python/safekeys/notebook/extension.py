@@ -8,6 +8,7 @@ removed with the last. See docs/architecture.md.
 
 from __future__ import annotations
 
+import functools
 import sys
 from typing import Any, ClassVar, Optional
 
@@ -16,6 +17,42 @@ from ..dotenv import reload
 from ..dotenv.api import load_dotenv
 from .guard import InputGuard, blocking
 from .output import EchoScrubber, ScrubbingStream, SessionHook
+
+
+class PythonDotenvWatch:
+    """python-dotenv's readers, watched while the extension is loaded.
+
+    ``dotenv.dotenv_values`` and ``dotenv.get_key`` return values without
+    putting them in ``os.environ``, where the environment watch would see
+    them. All of python-dotenv's readers go through ``DotEnv.dict``, so that
+    one method is wrapped on the class: it works however the functions were
+    imported, before or after ``%load_ext``."""
+
+    def __init__(self) -> None:
+        self.cls: Any = None
+        self.original: Any = None
+        self.wrapper: Any = None
+
+    def install(self) -> None:
+        try:
+            from dotenv.main import DotEnv
+        except ImportError:
+            return  # python-dotenv is not installed: nothing to watch
+        original = DotEnv.dict
+
+        @functools.wraps(original)
+        def read(dotenv: Any) -> Any:
+            values = original(dotenv)
+            _masking.consider_read(values, "python-dotenv")
+            return values
+
+        setattr(DotEnv, "dict", read)  # noqa: B010 (a method replaced on the class)
+        self.cls, self.original, self.wrapper = DotEnv, original, read
+
+    def uninstall(self) -> None:
+        if self.cls is not None and self.cls.__dict__.get("dict") is self.wrapper:
+            self.cls.dict = self.original
+        self.cls = None
 
 
 class Scrubbers:
@@ -27,8 +64,10 @@ class Scrubbers:
         self.session_hook: Optional[SessionHook] = None
         self.echoes: list[EchoScrubber] = []
         self.wrapped_streams: list[tuple[str, Any]] = []
+        self.python_dotenv = PythonDotenvWatch()
 
     def install(self, ip: Any) -> None:
+        self.python_dotenv.install()
         kernel = getattr(ip, "kernel", None)
         session = getattr(kernel, "session", None)
         if session is not None:
@@ -51,6 +90,7 @@ class Scrubbers:
             getattr(sys, name).flush()
 
     def uninstall(self) -> None:
+        self.python_dotenv.uninstall()
         if self.session_hook is not None:
             self.session_hook.uninstall()
         for echo in self.echoes:
