@@ -222,3 +222,68 @@ def source_of(name: str) -> Optional[str]:
     import safekeys
 
     return {d.name: d.source for d in safekeys.registered()}.get(name)
+
+
+class TinyVault:
+    """Just enough of Vault's HTTP API on 127.0.0.1 for tests that need a server
+    to answer in a particular way: ``replies`` maps a path suffix to
+    ``(status, JSON body)``; a token lookup succeeds and anything else is a 404."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        self.replies: dict[str, tuple[int, str]] = {
+            "/auth/token/lookup-self": (
+                200,
+                '{"data":{"ttl":0,"renewable":false,"policies":["default"]}}',
+            )
+        }
+        vault = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                status, body = next(
+                    (
+                        reply
+                        for suffix, reply in vault.replies.items()
+                        if self.path.endswith(suffix)
+                    ),
+                    (404, '{"errors":[]}'),
+                )
+                data = body.encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_POST = do_GET
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.address = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def tiny_vault(monkeypatch: pytest.MonkeyPatch):
+    """A ``TinyVault`` that ``getenv`` uses (``VAULT_ADDR``, a fake token), stopped afterwards."""
+    from safekeys.stores import team
+
+    vault = TinyVault()
+    monkeypatch.setenv("VAULT_ADDR", vault.address)
+    monkeypatch.setenv("VAULT_TOKEN", "s.FAKEtokenForTheTinyVault0123")
+    monkeypatch.delenv("SAFEKEYS_VAULT", raising=False)
+    team.clear_cache()
+    yield vault
+    team.clear_cache()
+    vault.close()

@@ -204,13 +204,25 @@ def _fresh(vault: _core.Vault, token: Token, doing: str) -> None:
         _log.debug("safekeys: renewed the Vault token from %s for %d s", token.origin, ttl)
 
 
+def _scrubbed(err: VaultError) -> VaultError:
+    """``err`` with every registered secret masked in its message: a server's
+    error text is quoted in it, and a server may echo what it was sent. (The
+    core already drops the request's own token.)"""
+    message = str(err)
+    clean = _masking.scrub_text(message)
+    return err if clean == message else VaultError(err.reason, clean)
+
+
 def _explained(call: Callable[[], T], token: Token, doing: str) -> T:
     """``call()``, with a rejected token explained: expired (by its TTL) or revoked."""
     try:
         return call()
     except VaultError as err:
         if err.reason != "token-invalid":
-            raise
+            scrubbed = _scrubbed(err)
+            if scrubbed is err:
+                raise
+            raise scrubbed from None
         left = token.remaining()
         if left is not None and left <= 0:
             what = f"expired {int(-left)} s ago (its TTL was {token.granted} s)"
