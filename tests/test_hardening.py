@@ -28,3 +28,40 @@ def test_a_server_error_quoting_a_registered_secret_is_scrubbed(
     text = "\n".join(shown)
     assert "is not allowed here" in text  # the server's words are still shown
     assert ECHOED[:12] not in text and ECHOED[-12:] not in text
+
+
+PASTED = "sk-proj-FAKEpastedWhereTheName9Belongs0123"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: safekeys.getenv(PASTED),
+        lambda: safekeys.require(PASTED),
+        lambda: safekeys.store_key(PASTED, "value-of-it"),
+    ],
+    ids=["getenv", "require", "store_key"],
+)
+def test_a_key_passed_as_a_name_is_refused_without_repeating_it(fresh_safekeys, caplog, call):
+    with caplog.at_level(logging.DEBUG, logger="safekeys"):
+        with pytest.raises(ValueError) as caught:
+            call()
+    text = str(caught.value) + " ".join(r.getMessage() for r in caplog.records)
+    assert "looks like a key" in text and PASTED[:12] not in text
+
+
+def test_the_cli_refuses_a_key_typed_as_the_name():
+    import subprocess
+    import sys
+
+    for command in (["set", PASTED], ["get", PASTED], ["delete", PASTED]):
+        done = subprocess.run(
+            [sys.executable, "-m", "safekeys", *command],
+            input="a value\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 2, command
+        assert "looks like a key" in done.stderr
+        assert PASTED[:12] not in done.stdout + done.stderr

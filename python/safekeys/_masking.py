@@ -118,6 +118,15 @@ def why_secret(name: str, value: str, source: str = "") -> tuple[Optional[str], 
     return found
 
 
+def looks_like_a_key(text: str) -> bool:
+    """Whether ``text`` has the shape of a key (or is a URL with a password):
+    for refusing a key pasted where a name belongs, without repeating it."""
+    try:
+        return _core.why_secret("", text) is not None
+    except UnicodeEncodeError:
+        return False
+
+
 def _url_forms(password: str) -> list[str]:
     """The password of a URL as clients use it: percent-decoded (drivers and
     ``requests`` decode it, and send it base64-encoded as HTTP Basic auth,

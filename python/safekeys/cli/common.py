@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from .. import _core
+from .. import _core, _masking
 from .._errors import KeyringError, VaultError
 
 TYPE_CHECKING = False
@@ -64,6 +64,13 @@ def team_store_failure(err: VaultError, doing: str) -> Failure:
 
 
 def check_name(name: str) -> None:
+    if _masking.looks_like_a_key(name):
+        # A key pasted where its name belongs would be stored under it and shown.
+        raise Failure(
+            USAGE,
+            "NAME looks like a key itself (not repeated here): give the key's name, "
+            "e.g. OPENAI_API_KEY; the value is read from a hidden prompt or standard input",
+        )
     if not name or "=" in name or "\0" in name:
         raise Failure(USAGE, f"{name!r} cannot be the name of an environment variable")
 

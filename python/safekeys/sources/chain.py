@@ -156,6 +156,12 @@ def _prompted(name: str, service: Optional[str]) -> Optional[str]:
     return value
 
 
+def _check_name(name: str) -> None:
+    # A key passed where its name belongs would be repeated in log lines and errors.
+    if isinstance(name, str) and _masking.looks_like_a_key(name):
+        raise ValueError("the name looks like a key itself (not repeated here): pass its name")
+
+
 def getenv(
     name: str,
     default: Optional[str] = None,
@@ -173,6 +179,7 @@ def getenv(
     stored in the keyring. A keyring that cannot be used (no D-Bus, locked, ...)
     is skipped with one log line per cause on the ``safekeys`` logger.
     """
+    _check_name(name)
     problems: list[SourceUnavailable] = []
     hit = resolve(name, service=service, problems=problems)
     if hit is not None:
@@ -192,6 +199,7 @@ def require(name: str, *, service: Optional[str] = None) -> str:
     The message says where safekeys looked, why a source could not be asked
     (a locked keyring, no D-Bus, ...) and how to provide the key.
     """
+    _check_name(name)
     problems: list[SourceUnavailable] = []
     hit = resolve(name, service=service, problems=problems)
     if hit is not None:

@@ -116,5 +116,8 @@ def list_keys(*, service: Optional[str] = None) -> list[StoredKey]:
 def check_name(name: str) -> None:
     if not isinstance(name, str):
         raise TypeError(f"a key name is a str, not {type(name).__name__}")
+    if _masking.looks_like_a_key(name):
+        # A key pasted where its name belongs: the name would be listed and shown.
+        raise ValueError("that name looks like a key itself (not repeated here): pass the name")
     if not name or "=" in name or "\0" in name:
         raise ValueError(f"{name!r} cannot be an environment variable's name")
