@@ -207,7 +207,7 @@ def fresh_safekeys(monkeypatch: pytest.MonkeyPatch, saved_environ: None) -> None
     monkeypatch.setattr(loaded, "LOADED", loaded.Loaded())
     monkeypatch.setattr(DOTENV, "_found", {})
     monkeypatch.setattr(DOTENV, "_found_stamp", None)
-    monkeypatch.setattr(chain, "_chain", list(chain._chain))
+    monkeypatch.setattr(chain, "_chain", list(chain._all()))
     monkeypatch.setattr(chain, "_reported", set())
     monkeypatch.setattr(_masking, "MASKER", _core.Masker())
     monkeypatch.setattr(_masking, "_decisions", {})

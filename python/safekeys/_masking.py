@@ -106,11 +106,14 @@ def set_active(active: bool) -> None:
                 _warn_short(decision.name)
 
 
-def why_secret(name: str, value: str, source: str = "") -> tuple[Optional[str], str]:
+def why_secret(
+    name: str, value: str, source: str = "", *, always: bool = False
+) -> tuple[Optional[str], str]:
     """Whether ``value`` (under the variable ``name``, from ``source``) is a
     secret: ``(why, text_to_mask)``, ``why`` None for an ordinary value. The
-    text to mask is the value, or only the password of a URL."""
-    if source in ALWAYS_SECRET:
+    text to mask is the value, or only the password of a URL. ``always``: the
+    source holds only secrets (a keyring, a platform's secret store)."""
+    if always or source in ALWAYS_SECRET:
         return f"comes from {source}", value
     found = _core.why_secret(name, value)
     if found is None:
@@ -139,10 +142,12 @@ def _url_forms(password: str) -> list[str]:
     return [decoded] if decoded != password and len(decoded) >= MIN_CHARS else []
 
 
-def _decide(name: str, value: str, source: str, note_ordinary: bool) -> list[str]:
+def _decide(
+    name: str, value: str, source: str, note_ordinary: bool, always: bool = False
+) -> list[str]:
     """Record what to do with ``value``; the texts to register for masking."""
     try:
-        why, secret = why_secret(name, value, source)
+        why, secret = why_secret(name, value, source, always=always)
     except UnicodeEncodeError:
         # Lone surrogates (undecodable bytes from the OS) cannot cross into
         # the Rust engine; python-dotenv loads such values all the same.
@@ -181,10 +186,13 @@ def consider_many(
         MASKER.add_many(register)
 
 
-def consider(name: str, value: str, source: str, *, note_ordinary: bool = True) -> bool:
-    """Register ``value`` for masking if the policy says so; record the decision
-    (for an ordinary value only with ``note_ordinary``)."""
-    secrets = _decide(name, value, source, note_ordinary)
+def consider(
+    name: str, value: str, source: str, *, note_ordinary: bool = True, always: bool = False
+) -> bool:
+    """Register ``value`` for masking if the policy says so (``always``: the
+    source holds only secrets); record the decision (for an ordinary value
+    only with ``note_ordinary``)."""
+    secrets = _decide(name, value, source, note_ordinary, always)
     if len(secrets) == 1:
         MASKER.add(name, secrets[0], source)
     elif secrets:

@@ -151,6 +151,25 @@ def trusted_dirs() -> list[str]:
     return [entry for entry in raw.split(os.pathsep) if entry]
 
 
+def sources() -> Optional[list[str]]:
+    """``SAFEKEYS_SOURCES``: the names of the sources getenv asks, in order
+    (``env,dotenv,keyring,colab``); None: every source, in the default order."""
+    raw = os.environ.get("SAFEKEYS_SOURCES", "")
+    names = [name.strip() for name in raw.split(",") if name.strip()]
+    return names or None
+
+
+def platform_timeout() -> float:
+    """``SAFEKEYS_PLATFORM_TIMEOUT``: seconds a hosted platform's secrets API may take."""
+    timeout = seconds("SAFEKEYS_PLATFORM_TIMEOUT", 10.0, allow_zero=False)
+    return 10.0 if timeout is None else timeout
+
+
+def databricks_scope() -> Optional[str]:
+    """``SAFEKEYS_DATABRICKS_SCOPE``: the secret scope for names without ``scope/``."""
+    return text("SAFEKEYS_DATABRICKS_SCOPE")
+
+
 def dotenv_disabled() -> bool:
     """``PYTHON_DOTENV_DISABLED``, with python-dotenv's own words (no warning:
     python-dotenv gives none)."""

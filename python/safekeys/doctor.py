@@ -17,6 +17,7 @@ from typing import Any, Optional
 from . import _core
 from ._errors import KeyringError
 from .dotenv import hygiene
+from .sources import chain, hosted
 from .stores import keyring
 
 # Exit codes for CI.
@@ -107,6 +108,11 @@ def keyring_state() -> dict[str, Any]:
     return state
 
 
+def sources_state() -> list[dict[str, Any]]:
+    """getenv's chain as it stands: each source's name, label and whether it is asked."""
+    return [{"name": s.name, "label": s.label, "active": s.active()} for s in chain.sources()]
+
+
 def run(
     paths: list[str],
     fix: bool,
@@ -123,6 +129,8 @@ def run(
     result: dict[str, Any] = {
         "files": [r.as_json() for r in reports],
         "keyring": keyring_state(),
+        "platform": hosted.detected(),
+        "sources": sources_state(),
         "problems": remaining,
         "fixable": sum(1 for r in reports for p in r.remaining() if p.fixable),
         "exit_code": PROBLEMS if remaining else HEALTHY,
@@ -185,9 +193,22 @@ def _render_summary(result: dict[str, Any], fix: bool) -> list[str]:
     return out
 
 
+def _render_sources(result: dict[str, Any]) -> list[str]:
+    platform = result.get("platform")
+    asked = [s["name"] for s in result.get("sources", []) if s["active"]]
+    idle = [s["name"] for s in result.get("sources", []) if not s["active"]]
+    out = ["Sources of getenv"]
+    out.append(f"  platform: {platform or 'none detected (a laptop, a server or a plain Jupyter)'}")
+    out.append(f"  asked, in order: {', '.join(asked) or 'none'}")
+    if idle:
+        out.append(f"  not asked here: {', '.join(idle)}")
+    return out
+
+
 def render(result: dict[str, Any], fix: bool) -> str:
     """The report for a person."""
     out = _render_files(result["files"]) + _render_keyring(result["keyring"])
+    out += _render_sources(result)
     if "extension" in result:
         out += _render_extension(result["extension"])
     out += _render_summary(result, fix)

@@ -1,4 +1,21 @@
-"""What a source of keys is, and how it says it cannot be asked right now."""
+"""What a source of keys is, and how it says it cannot be asked right now.
+
+A source (built in, or a plug-in found through the ``safekeys.sources``
+entry-point group) is a ``Source`` with:
+
+- ``name``: its id in ``SAFEKEYS_SOURCES`` (``env``, ``keyring``, ``colab``);
+- ``label``: how messages and ``%safekeys`` name it;
+- ``order``: where it goes in the default chain (lower first; the built-ins
+  use 10 to 50, a plug-in without one goes after them, at 60);
+- ``always_secret``: every value it returns is masked, whatever its name
+  (true for secret stores; false for the environment and ``.env``);
+- ``active()``: whether to ask it at all right now: a cheap check (an
+  environment variable, a module already imported), never a network call;
+- ``lookup(name)``: the value, or None when the source does not have it. A
+  source that cannot be asked right now (locked, offline, no permission)
+  raises ``SourceUnavailable``, which ``getenv`` logs once per cause and
+  ``require`` explains; any other exception reaches the caller.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +25,13 @@ if TYPE_CHECKING:
 
 
 class Source:
-    """One place a key can come from.
+    """One place a key can come from (see the module's docstring)."""
 
-    ``label`` names it in messages and in ``%safekeys``; ``hint`` tells a user
-    how to put a key there (``{name}`` is replaced by the key's name).
-    """
-
+    name: str = "source"
     label: str = "source"
     hint: str = ""
+    order: int = 60
+    always_secret: bool = True
 
     def lookup(self, name: str) -> Optional[str]:
         raise NotImplementedError
@@ -29,7 +45,7 @@ class Source:
         return True
 
     def __repr__(self) -> str:
-        return f"<safekeys source {self.label!r}>"
+        return f"<safekeys source {self.name!r}>"
 
 
 class SourceUnavailable(Exception):
@@ -41,5 +57,5 @@ class SourceUnavailable(Exception):
         self.source = source
         self.reason = reason
         self.message = message
-        # A problem of one key (duplicates), not of the whole source.
+        # A problem of one key (duplicates, no access to it), not of the whole source.
         self.per_key = per_key

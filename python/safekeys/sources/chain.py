@@ -9,12 +9,16 @@ chain"). A source that cannot be asked right now (a locked keyring) raises
 
 from __future__ import annotations
 
-from .. import _log, _masking
+from .. import _log, _masking, _settings
 from .._errors import KeyringError, MissingKeyError
 from ..stores import keyring
+from . import plugins
 from .base import Source, SourceUnavailable
+from .colab import COLAB
+from .databricks import DATABRICKS
 from .dotenv import DOTENV
 from .environment import ENVIRON
+from .kaggle import KAGGLE
 from .keyring import KEYRING
 from .team import TEAM_STORE
 
@@ -40,24 +44,35 @@ class Resolution:
         )
 
 
-_chain: list[Source] = [ENVIRON, DOTENV, KEYRING, TEAM_STORE]
+BUILT_IN: list[Source] = [ENVIRON, DOTENV, KEYRING, COLAB, KAGGLE, DATABRICKS, TEAM_STORE]
+
+# Built on first use: the built-ins and installed plug-ins, in order.
+_chain: Optional[list[Source]] = None
 # Problems already logged: (source label, reason, key name or "", level).
 _reported: set[tuple[str, str, str, str]] = set()
 
 
+def _all() -> list[Source]:
+    global _chain
+    if _chain is None:
+        _chain = plugins.ordered(BUILT_IN + plugins.installed())
+    return _chain
+
+
 def sources() -> list[Source]:
-    """The chain, in the order it is asked."""
-    return list(_chain)
+    """The chain, in the order it is asked (``SAFEKEYS_SOURCES`` applied)."""
+    return plugins.choose(_all(), _settings.sources())
 
 
 def add_source(source: Source, *, before: Optional[Source] = None) -> None:
     """Add ``source`` to the chain: last, or just before ``before``."""
-    if source in _chain:
+    chain = _all()
+    if source in chain:
         return
     if before is None:
-        _chain.append(source)
+        chain.append(source)
     else:
-        _chain.insert(_chain.index(before), source)
+        chain.insert(chain.index(before), source)
 
 
 def resolve(
@@ -74,7 +89,7 @@ def resolve(
     value found is registered for masking unless ``register=False`` (the CLI,
     which prints no value).
     """
-    for source in _chain:
+    for source in sources():
         if not source.active():
             continue
         try:
@@ -87,7 +102,7 @@ def resolve(
             _forget_reports(source.label, name)
         if value is not None:
             if register:
-                _masking.consider(name, value, source.label)
+                _masking.consider(name, value, source.label, always=source.always_secret)
             return Resolution(name, value, source)
     return None
 
@@ -204,7 +219,7 @@ def require(name: str, *, service: Optional[str] = None) -> str:
     hit = resolve(name, service=service, problems=problems)
     if hit is not None:
         return hit.value
-    active = [source for source in _chain if source.active()]
+    active = [source for source in sources() if source.active()]
     looked = ", ".join(source.label for source in active)
     why = "".join(
         f"\nThe {problem.source.label} could not be read: {problem.message}" for problem in problems

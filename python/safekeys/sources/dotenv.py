@@ -25,6 +25,10 @@ class DotenvSource(Source):
     ``PYTHON_DOTENV_DISABLED`` turns that off as it turns off ``load_dotenv``.
     """
 
+    name = "dotenv"
+    order = 20
+    always_secret = False
+
     label = loaded.LABEL
     hint = "add {name}=... to a .env file in your project"
 

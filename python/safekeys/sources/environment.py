@@ -12,6 +12,9 @@ if TYPE_CHECKING:
 
 
 class EnvironSource(Source):
+    name = "env"
+    order = 10
+    always_secret = False
     label = "environment"
     hint = "export {name}=... in the shell that starts Python or Jupyter"
 

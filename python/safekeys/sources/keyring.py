@@ -13,6 +13,9 @@ if TYPE_CHECKING:
 
 
 class KeyringSource(Source):
+    name = "keyring"
+    order = 30
+    always_secret = True
     label = "keyring"
     hint = (
         "store it in the OS keyring: `safekeys set {name}` in a terminal, "

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
 
 class TeamStoreSource(Source):
+    name = "team"
+    order = 50
+    always_secret = True
     label = team.LABEL
 
     @property
