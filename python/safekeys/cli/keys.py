@@ -78,7 +78,7 @@ def cmd_get(args: argparse.Namespace) -> int:
     found = chain.resolve(name, service=args.service, problems=problems, register=False)
     if found is None:
         for problem in problems:
-            err(f"the {problem.source.label} could not be read: {problem.message}")
+            err(f"{problem.source.described} could not be read: {problem.message}")
         if problems:
             per_key = all(p.per_key for p in problems)
             raise Failure(CONFLICT if per_key else UNAVAILABLE, f"{name} was not found")

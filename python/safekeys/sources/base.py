@@ -4,7 +4,8 @@ A source (built in, or a plug-in found through the ``safekeys.sources``
 entry-point group) is a ``Source`` with:
 
 - ``name``: its id in ``SAFEKEYS_SOURCES`` (``env``, ``keyring``, ``colab``);
-- ``label``: how messages and ``%safekeys`` name it;
+- ``label``: how ``%safekeys`` names it (and messages, as "the LABEL",
+  unless ``described`` says otherwise);
 - ``order``: where it goes in the default chain (lower first; the built-ins
   use 10 to 50, a plug-in without one goes after them, at 60);
 - ``always_secret``: every value it returns is masked, whatever its name
@@ -43,6 +44,11 @@ class Source:
     def active(self) -> bool:
         """Whether the chain asks this source at all right now."""
         return True
+
+    @property
+    def described(self) -> str:
+        """The source in a sentence: "the keyring", "Colab's secrets"."""
+        return f"the {self.label}"
 
     def __repr__(self) -> str:
         return f"<safekeys source {self.name!r}>"

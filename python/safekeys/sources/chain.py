@@ -130,15 +130,15 @@ def _report(name: str, problems: list[SourceUnavailable], has_default: bool) -> 
         _reported.add(key)
         if problem.per_key:
             _log.warning(
-                "safekeys: skipped the %s for %s: %s", problem.source.label, name, problem.message
+                "safekeys: skipped %s for %s: %s", problem.source.described, name, problem.message
             )
         else:
             log = _log.info if quiet else _log.warning
-            log(
-                "safekeys: the %s is not available, so getenv skips it: %s",
-                problem.source.label,
-                problem.message,
-            )
+            log("safekeys: getenv skips %s: %s", problem.source.described, problem.message)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _ask(name: str, service: Optional[str]) -> Optional[str]:
@@ -222,7 +222,8 @@ def require(name: str, *, service: Optional[str] = None) -> str:
     active = [source for source in sources() if source.active()]
     looked = ", ".join(source.label for source in active)
     why = "".join(
-        f"\nThe {problem.source.label} could not be read: {problem.message}" for problem in problems
+        f"\n{_capital(problem.source.described)} could not be read: {problem.message}"
+        for problem in problems
     )
     ways = "\n".join(f"  - {source.hint.format(name=name)}" for source in active if source.hint)
     raise MissingKeyError(

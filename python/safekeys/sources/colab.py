@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from typing import Optional
 
 
+_NO_ANSWER = "no answer from Colab (no Colab frontend?); not asked again in this process"
+
+
 class ColabSource(Source):
     name = "colab"
     label = "colab"
@@ -28,12 +31,16 @@ class ColabSource(Source):
     def __init__(self) -> None:
         self._timed_out = False
 
+    @property
+    def described(self) -> str:
+        return "Colab's secrets"
+
     def active(self) -> bool:
         return hosted.is_colab()
 
     def lookup(self, name: str) -> Optional[str]:
         if self._timed_out:
-            raise SourceUnavailable(self, "timeout", "Colab's secrets did not answer earlier")
+            raise SourceUnavailable(self, "timeout", _NO_ANSWER)
         from google.colab import userdata
 
         try:
@@ -51,12 +58,7 @@ class ColabSource(Source):
         except userdata.TimeoutException:
             # Colab waits 10 s each time: ask no more in this process.
             self._timed_out = True
-            raise SourceUnavailable(
-                self,
-                "timeout",
-                "Colab's secrets did not answer (no Colab frontend?); "
-                "getenv skips them from now on",
-            ) from None
+            raise SourceUnavailable(self, "timeout", _NO_ANSWER) from None
         return value if isinstance(value, str) else None
 
 

@@ -37,6 +37,10 @@ class DatabricksSource(Source):
         "SAFEKEYS_DATABRICKS_SCOPE=SCOPE, or ask for SCOPE/{name}"
     )
 
+    @property
+    def described(self) -> str:
+        return "Databricks secrets"
+
     def active(self) -> bool:
         return hosted.is_databricks()
 

@@ -28,14 +28,19 @@ class KaggleSource(Source):
     hint = "add it under Add-ons > Secrets in the Kaggle notebook and attach it"
 
     def __init__(self) -> None:
-        self._gone: Optional[str] = None  # why Kaggle is skipped for the rest of the process
+        # (reason, message): why Kaggle is skipped for the rest of the process.
+        self._gone: Optional[tuple[str, str]] = None
+
+    @property
+    def described(self) -> str:
+        return "Kaggle's secrets"
 
     def active(self) -> bool:
         return hosted.is_kaggle()
 
     def lookup(self, name: str) -> Optional[str]:
         if self._gone is not None:
-            raise SourceUnavailable(self, "unreachable", self._gone)
+            raise SourceUnavailable(self, *self._gone)
         import kaggle_secrets
 
         timeout = _settings.platform_timeout()
@@ -44,11 +49,11 @@ class KaggleSource(Source):
                 lambda: kaggle_secrets.UserSecretsClient().get_secret(name), timeout
             )
         except hosted.TimedOut:
-            self._gone = f"Kaggle's secrets service did not answer in {timeout:g} s"
-            raise SourceUnavailable(self, "timeout", self._gone + " (internet off?)") from None
+            self._gone = ("timeout", f"no answer from Kaggle in {timeout:g} s (internet off?)")
+            raise SourceUnavailable(self, *self._gone) from None
         except ConnectionError:
-            self._gone = "Kaggle's secrets service cannot be reached (internet off?)"
-            raise SourceUnavailable(self, "unreachable", self._gone) from None
+            self._gone = ("unreachable", "Kaggle's service cannot be reached (internet off?)")
+            raise SourceUnavailable(self, *self._gone) from None
         except kaggle_secrets.CredentialError:
             raise SourceUnavailable(
                 self, "denied", "Kaggle refused this notebook's secrets token"
