@@ -218,7 +218,6 @@ from safekeys.sources.base import Source, SourceUnavailable
 class TeamVaultSource(Source):
     name = "teamvault"
     label = "team vault"
-    order = 5  # before the environment
     hint = "ask the team vault's admins for {name}"
 
     def active(self):
@@ -241,7 +240,7 @@ def install_plugin(site: Path) -> None:
     )
 
 
-def test_an_installed_plugin_source_is_asked_in_its_order(tmp_path):
+def test_an_installed_plugin_source_is_asked_after_the_built_ins(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
     install_plugin(site)
@@ -249,8 +248,7 @@ def test_an_installed_plugin_source_is_asked_in_its_order(tmp_path):
         """\
         import os, safekeys
         from safekeys.sources import chain
-        print([s.name for s in chain.sources()][:2])
-        os.environ["PLUGGED_API_KEY"] = "from-the-environment"
+        print([s.name for s in chain.sources()][-1])
         value = safekeys.getenv("PLUGGED_API_KEY")
         print(value == "sk-proj-FAKEfromAPlugin0a1b2c3d4e5f6g7h8")
         print([d.source for d in safekeys.registered() if d.name == "PLUGGED_API_KEY"])
@@ -259,6 +257,11 @@ def test_an_installed_plugin_source_is_asked_in_its_order(tmp_path):
             safekeys.require("BROKEN_KEY")
         except KeyError as err:
             print("team vault could not be read: the team vault is offline" in str(err))
+        # SAFEKEYS_SOURCES puts it first: it now wins over the environment.
+        os.environ["PLUGGED_API_KEY"] = "from-the-environment"
+        print(safekeys.getenv("PLUGGED_API_KEY"))
+        os.environ["SAFEKEYS_SOURCES"] = "teamvault,env"
+        print(safekeys.getenv("PLUGGED_API_KEY") == value)
         """
     )
     env = {**os.environ, "PYTHONPATH": str(site), "SAFEKEYS_KEYRING": "0"}
@@ -275,10 +278,12 @@ def test_an_installed_plugin_source_is_asked_in_its_order(tmp_path):
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines == [
-        "['teamvault', 'env']",
+        "teamvault",
         "True",
         "['team vault']",
         "got [masked:PLUGGED_API_KEY]",
+        "True",
+        "from-the-environment",
         "True",
     ]
 
@@ -290,7 +295,7 @@ def test_a_colab_notebook_gets_its_key_masked_everywhere(run_notebook, tmp_path)
     secrets = tmp_path / "standin-secrets.json"
     secrets.write_text(json.dumps({"OPENAI_API_KEY": KEY}))
     env = {
-        "PYTHONPATH": str(STANDINS),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(STANDINS), os.environ.get("PYTHONPATH")])),
         "COLAB_RELEASE_TAG": "release-colab_20261201-060000_RC00",
         "SAFEKEYS_STANDIN_SECRETS": str(secrets),
         "SAFEKEYS_KEYRING": "0",

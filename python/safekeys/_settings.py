@@ -151,10 +151,16 @@ def trusted_dirs() -> list[str]:
     return [entry for entry in raw.split(os.pathsep) if entry]
 
 
+def sources_setting() -> Optional[str]:
+    """``SAFEKEYS_SOURCES`` as set (None: unset or blank)."""
+    raw = os.environ.get("SAFEKEYS_SOURCES")
+    return raw if raw and raw.strip(" ,") else None
+
+
 def sources() -> Optional[list[str]]:
     """``SAFEKEYS_SOURCES``: the names of the sources getenv asks, in order
     (``env,dotenv,keyring,colab``); None: every source, in the default order."""
-    raw = os.environ.get("SAFEKEYS_SOURCES", "")
+    raw = sources_setting() or ""
     names = [name.strip() for name in raw.split(",") if name.strip()]
     return names or None
 

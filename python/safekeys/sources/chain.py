@@ -46,33 +46,86 @@ class Resolution:
 
 BUILT_IN: list[Source] = [ENVIRON, DOTENV, KEYRING, COLAB, KAGGLE, DATABRICKS, TEAM_STORE]
 
-# Built on first use: the built-ins and installed plug-ins, in order.
+# The built-in sources (and any add_source added), asked first.
 _chain: Optional[list[Source]] = None
+# Installed plug-ins, read on first need (see plugins.py).
+_plugins: Optional[list[Source]] = None
+# SAFEKEYS_SOURCES as last read, and the chain it chose.
+_chosen: tuple[Optional[str], list[Source]] = (None, [])
 # Problems already logged: (source label, reason, key name or "", level).
 _reported: set[tuple[str, str, str, str]] = set()
 
 
-def _all() -> list[Source]:
+def _built_in() -> list[Source]:
     global _chain
     if _chain is None:
-        _chain = plugins.ordered(BUILT_IN + plugins.installed())
+        _chain = list(BUILT_IN)
     return _chain
+
+
+def _installed() -> list[Source]:
+    global _plugins
+    if _plugins is None:
+        _plugins = plugins.ordered(plugins.installed())
+    return _plugins
+
+
+def _all() -> list[Source]:
+    return _built_in() + _installed()
+
+
+def _configured() -> Optional[list[Source]]:
+    """The chain ``SAFEKEYS_SOURCES`` chose, or None when it is not set."""
+    global _chosen
+    raw = _settings.sources_setting()
+    if raw is None:
+        return None
+    if _chosen[0] != raw:
+        _chosen = (raw, plugins.choose(_all(), _settings.sources() or []))
+    return _chosen[1]
 
 
 def sources() -> list[Source]:
     """The chain, in the order it is asked (``SAFEKEYS_SOURCES`` applied)."""
-    return plugins.choose(_all(), _settings.sources())
+    chosen = _configured()
+    return list(chosen) if chosen is not None else _all()
 
 
 def add_source(source: Source, *, before: Optional[Source] = None) -> None:
-    """Add ``source`` to the chain: last, or just before ``before``."""
-    chain = _all()
+    """Add ``source`` to the chain: after the built-ins, or just before ``before``."""
+    global _chosen
+    chain = _built_in()
     if source in chain:
         return
     if before is None:
         chain.append(source)
     else:
         chain.insert(chain.index(before), source)
+    _chosen = (None, [])
+
+
+def _from(
+    source: Source,
+    name: str,
+    service: Optional[str],
+    problems: Optional[list[SourceUnavailable]],
+    register: bool,
+) -> Optional[Resolution]:
+    if not source.active():
+        return None
+    try:
+        value = source.lookup(name) if service is None else source.lookup_in(name, service)
+    except SourceUnavailable as problem:
+        if problems is not None:
+            problems.append(problem)
+        return None
+    if _reported:
+        _forget_reports(source.label, name)
+    if value is None:
+        return None
+    if register:
+        _masking.consider(name, value, source.label, always=source.always_secret)
+    return Resolution(name, value, source)
 
 
 def resolve(
@@ -87,23 +140,19 @@ def resolve(
     ``service`` picks the keyring service for sources that have one. Sources
     that could not be asked are skipped and appended to ``problems``. The
     value found is registered for masking unless ``register=False`` (the CLI,
-    which prints no value).
+    which prints no value). Plug-ins are read only when no built-in source
+    has the name (``SAFEKEYS_SOURCES`` aside).
     """
-    for source in sources():
-        if not source.active():
-            continue
-        try:
-            value = source.lookup(name) if service is None else source.lookup_in(name, service)
-        except SourceUnavailable as problem:
-            if problems is not None:
-                problems.append(problem)
-            continue
-        if _reported:
-            _forget_reports(source.label, name)
-        if value is not None:
-            if register:
-                _masking.consider(name, value, source.label, always=source.always_secret)
-            return Resolution(name, value, source)
+    chosen = _configured()
+    for source in chosen if chosen is not None else _built_in():
+        hit = _from(source, name, service, problems, register)
+        if hit is not None:
+            return hit
+    if chosen is None:
+        for source in _installed():
+            hit = _from(source, name, service, problems, register)
+            if hit is not None:
+                return hit
     return None
 
 
