@@ -1312,6 +1312,28 @@ def test_comm_messages(direct: DirectKernel) -> None:
     assert_shows(json.dumps(comms, default=str), placeholder("DEPLOY_BOT"), "comm_msg")
 
 
+def test_comm_buffers(direct: DirectKernel) -> None:
+    """Binary buffers of comm messages (an ipywidgets Image's value, any binary
+    widget state) are drawn by the frontend and saved in the notebook: masked."""
+    code = (
+        "from ipykernel.comm import Comm\n"
+        "c = Comm(target_name='sk-buffers', data={'a': 1}, buffers=[memoryview(k.encode())])\n"
+        "c.send({'x': 1}, buffers=[memoryview(GHP.encode()), b'<svg>' + w.encode() + b'</svg>'])\n"
+        "c.close()"
+    )
+    reply, msgs = direct.execute(code)
+    assert reply["content"]["status"] == "ok"
+    buffers = [bytes(b) for m in msgs if m["msg_type"].startswith("comm_") for b in m["buffers"]]
+    assert len(buffers) == 3
+    found = [
+        f
+        for i, data in enumerate(buffers)
+        for f in CHECKER.check(data.decode("utf-8", "replace"), f"comm buffer {i}")
+    ]
+    assert_no_leak(found, "comm buffers")
+    assert placeholder("DEPLOY_BOT").encode() in buffers[1]
+
+
 def test_direct_kernel_all_messages(direct: DirectKernel) -> None:
     """Everything this kernel sent so far on iopub, shell and stdin (runs last in the module)."""
     found = message_findings(CHECKER, direct.iopub, "direct iopub")

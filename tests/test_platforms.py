@@ -264,7 +264,8 @@ def test_an_installed_plugin_source_is_asked_after_the_built_ins(tmp_path):
         print(safekeys.getenv("PLUGGED_API_KEY") == value)
         """
     )
-    env = {**os.environ, "PYTHONPATH": str(site), "SAFEKEYS_KEYRING": "0"}
+    path = os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": path, "SAFEKEYS_KEYRING": "0"}
     for name in PLATFORM_ENV:
         env.pop(name, None)
     done = subprocess.run(

@@ -53,9 +53,14 @@ def scrub_value(obj: Any) -> Any:
     included. Returns ``obj`` itself when nothing changed."""
     if isinstance(obj, str):
         return _masking.scrub_text(obj)
-    if isinstance(obj, (bytes, bytearray)):
-        scrubbed = scrub_bytes(bytes(obj))
-        return obj if scrubbed == obj else type(obj)(scrubbed)
+    if isinstance(obj, (bytes, bytearray, memoryview)):
+        # ipywidgets sends binary state (an Image's bytes) as memoryviews in a
+        # message's buffers; the frontend renders them and saves them in the notebook.
+        data = obj.tobytes() if isinstance(obj, memoryview) else bytes(obj)
+        scrubbed = scrub_bytes(data)
+        if scrubbed == data:
+            return obj
+        return bytearray(scrubbed) if isinstance(obj, bytearray) else scrubbed
     if isinstance(obj, dict):
         changed = False
         out = {}
