@@ -16,7 +16,7 @@ from .. import _masking
 from ..dotenv import reload
 from ..dotenv.api import load_dotenv
 from .guard import InputGuard, blocking
-from .output import EchoScrubber, ScrubbingStream, SessionHook
+from .output import EchoScrubber, FdScrubber, ScrubbingStream, SessionHook
 
 
 class PythonDotenvWatch:
@@ -62,7 +62,7 @@ class Scrubbers:
 
     def __init__(self) -> None:
         self.session_hook: Optional[SessionHook] = None
-        self.echoes: list[EchoScrubber] = []
+        self.echoes: list[EchoScrubber | FdScrubber] = []
         self.wrapped_streams: list[tuple[str, Any]] = []
         self.python_dotenv = PythonDotenvWatch()
 
@@ -72,9 +72,11 @@ class Scrubbers:
         session = getattr(kernel, "session", None)
         if session is not None:
             self.session_hook = SessionHook(session)
-            for out in (sys.stdout, sys.stderr):
+            for fd, out in ((1, sys.stdout), (2, sys.stderr)):
                 if getattr(out, "_original_stdstream_copy", None) is not None:
                     self.echoes.append(EchoScrubber(out))
+                elif not hasattr(out, "_original_stdstream_copy"):
+                    self.echoes.append(FdScrubber(fd))  # ipykernel 5: no fd capture
         else:
             for name in ("stdout", "stderr"):
                 original = getattr(sys, name)

@@ -177,21 +177,17 @@ class SessionHook:
                 self._send(stream, "stream", {"name": name, "text": text}, parent, ident)
 
 
-class EchoScrubber:
-    """ipykernel copies output written at file-descriptor level (``os.write``,
-    subprocesses, ``!cmd``) raw to the kernel's own stdout/stderr, which ends
-    up in the Jupyter server's log. Route that copy through a pipe and scrub it."""
+class _PipeScrubber:
+    """Bytes written to a pipe, scrubbed by a thread and written on to ``real_fd``."""
 
-    def __init__(self, out_stream: Any) -> None:
-        self.out_stream = out_stream
-        self.real_fd: int = out_stream._original_stdstream_copy
-        self.key = f"echo:{getattr(out_stream, 'name', 'fd')}"
+    def __init__(self, real_fd: int, key: str) -> None:
+        self.real_fd = real_fd
+        self.key = key
         read_fd, self.write_fd = os.pipe()
         self._reader = threading.Thread(
-            target=self._pump, args=(read_fd,), name="safekeys-echo", daemon=True
+            target=self._pump, args=(read_fd,), name="safekeys-fd", daemon=True
         )
         self._reader.start()
-        out_stream._original_stdstream_copy = self.write_fd
 
     def _pump(self, read_fd: int) -> None:
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
@@ -213,11 +209,44 @@ class EchoScrubber:
         finally:
             os.close(read_fd)
 
+
+class EchoScrubber(_PipeScrubber):
+    """ipykernel 6+ copies output written at file-descriptor level (``os.write``,
+    subprocesses, ``!cmd``) raw to the kernel's own stdout/stderr, which ends
+    up in the Jupyter server's log. Route that copy through a pipe and scrub it."""
+
+    def __init__(self, out_stream: Any) -> None:
+        super().__init__(
+            out_stream._original_stdstream_copy, f"echo:{getattr(out_stream, 'name', 'fd')}"
+        )
+        self.out_stream = out_stream
+        out_stream._original_stdstream_copy = self.write_fd
+
     def uninstall(self) -> None:
         if self.out_stream._original_stdstream_copy == self.write_fd:
             self.out_stream._original_stdstream_copy = self.real_fd
         os.close(self.write_fd)
         self._reader.join(timeout=2)
+
+
+class FdScrubber(_PipeScrubber):
+    """ipykernel 5 (what Colab runs) does not capture output written at
+    file-descriptor level at all: it goes straight to the kernel's stdout and
+    stderr, the server's log. Put a scrubbing pipe in front of the descriptor
+    itself, so the process and its children write through it."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__(os.dup(fd), f"fd:{fd}")
+        self.fd = fd
+        os.dup2(self.write_fd, fd)
+
+    def uninstall(self) -> None:
+        os.dup2(self.real_fd, self.fd)
+        os.close(self.write_fd)
+        # Children still holding the pipe keep it open; their output drains later.
+        self._reader.join(timeout=2)
+        if not self._reader.is_alive():
+            os.close(self.real_fd)
 
 
 class ScrubbingStream:
