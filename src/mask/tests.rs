@@ -258,3 +258,87 @@ fn add_many_registers_all_with_one_rebuild() {
     assert!(r.remove_value(&values[3]));
     assert_eq!(r.add("back", &values[3], "test"), Ok(true));
 }
+
+/// Deterministic pseudo-random key characters.
+fn token(seed: u64, len: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            ALPHABET[(state % ALPHABET.len() as u64) as usize] as char
+        })
+        .collect()
+}
+
+#[test]
+fn a_self_similar_secret_masks_a_longer_run_whole() {
+    let secret = "a".repeat(4096);
+    let r = masker(&[("A", &secret)]);
+    assert_eq!(r.snapshot().scrub(&"a".repeat(10_000)), "[masked:A]");
+    let framed = format!("x={}!", "a".repeat(5000));
+    assert_eq!(r.snapshot().scrub(&framed), "x=[masked:A]!");
+    assert_eq!(r.snapshot().scrub(&"a".repeat(11)), "a".repeat(11));
+}
+
+#[test]
+fn a_long_secret_printed_is_masked_whole() {
+    let secret = token(7, 256 * 1024);
+    let r = masker(&[("BIG", &secret)]);
+    let m = r.snapshot();
+    assert_eq!(m.scrub(&format!("{secret}\n")), "[masked:BIG]\n");
+    assert_eq!(m.scrub(&format!("'{secret}'")), "'[masked:BIG]'");
+    let piece = &secret[100_000..100_012];
+    assert_eq!(m.scrub(&format!("..{piece}..")), "..[masked:BIG]..");
+}
+
+#[test]
+fn every_fragment_of_twelve_is_found_at_every_offset() {
+    let secret = token(3, 200);
+    let r = masker(&[("K", &secret)]);
+    let m = r.snapshot();
+    for start in 0..=secret.len() - 12 {
+        for prefix in ["", "#", "#: ", "  \"!@#$%^&*"] {
+            let text = format!("{prefix}{}~", &secret[start..start + 12]);
+            assert_eq!(m.scrub(&text), format!("{prefix}[masked:K]~"), "at {start}");
+        }
+    }
+}
+
+#[test]
+fn secrets_added_one_by_one_are_all_masked() {
+    let mut r = Masker::default();
+    let secrets: Vec<String> = (0..3000).map(|i| format!("sk-{}", token(i, 40))).collect();
+    for (i, s) in secrets.iter().enumerate() {
+        assert_eq!(r.add(&format!("K{i}"), s, "test"), Ok(true));
+    }
+    let m = r.snapshot();
+    for (i, s) in secrets.iter().enumerate().step_by(7) {
+        assert_eq!(m.scrub(&format!("<{s}>")), format!("<[masked:K{i}]>"));
+        let b64 = STANDARD.encode(format!("Bearer {s}"));
+        assert!(m.scrub(&b64).contains("[masked:"), "{b64}");
+    }
+    let text = "The quick brown fox jumps over the lazy dog. ".repeat(50);
+    assert!(matches!(m.scrub(&text), Cow::Borrowed(_)));
+}
+
+#[test]
+fn a_snapshot_in_use_is_not_changed_by_an_add() {
+    let mut r = masker(&[("K", KEY)]);
+    let before = r.snapshot();
+    r.add("B", "another-secret-value-123456", "test").unwrap();
+    assert_eq!(
+        before.scrub("another-secret-value-123456"),
+        "another-secret-value-123456"
+    );
+    assert_eq!(
+        r.snapshot().scrub("another-secret-value-123456"),
+        "[masked:B]"
+    );
+    assert_eq!(r.snapshot().scrub(KEY), "[masked:K]");
+    r.add("K2", KEY, "test").unwrap();
+    assert_eq!(before.scrub(KEY), "[masked:K]");
+    assert_eq!(r.snapshot().scrub(KEY), "[masked:K2]");
+}
