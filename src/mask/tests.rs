@@ -342,3 +342,128 @@ fn a_snapshot_in_use_is_not_changed_by_an_add() {
     assert_eq!(before.scrub(KEY), "[masked:K]");
     assert_eq!(r.snapshot().scrub(KEY), "[masked:K2]");
 }
+
+/// A password with a quote, a backslash, non-ASCII and HTML/URL specials.
+const PW: &str = "p\"a\\ss/wö<rd>&x%y";
+
+#[test]
+fn stacked_escapes_are_masked_whole() {
+    // Produced with python3 3.11 from E = {json: json.dumps(x)[1:-1],
+    // repr: repr(x)[1:-1], bytes_repr: repr(x.encode())[2:-1],
+    // html: html.escape(x), percent: urllib.parse.quote(x, safe='')}
+    // as E[second](E[first](PW)), for every pair.
+    let cases = [
+        ("json", "json", "p\\\\\\\"a\\\\\\\\ss/w\\\\u00f6<rd>&x%y"),
+        ("json", "repr", "p\\\\\"a\\\\\\\\ss/w\\\\u00f6<rd>&x%y"),
+        (
+            "json",
+            "bytes_repr",
+            "p\\\\\"a\\\\\\\\ss/w\\\\u00f6<rd>&x%y",
+        ),
+        (
+            "json",
+            "html",
+            "p\\&quot;a\\\\ss/w\\u00f6&lt;rd&gt;&amp;x%y",
+        ),
+        (
+            "json",
+            "percent",
+            "p%5C%22a%5C%5Css%2Fw%5Cu00f6%3Crd%3E%26x%25y",
+        ),
+        ("repr", "json", "p\\\"a\\\\\\\\ss/w\\u00f6<rd>&x%y"),
+        ("repr", "repr", "p\"a\\\\\\\\ss/wö<rd>&x%y"),
+        ("repr", "bytes_repr", "p\"a\\\\\\\\ss/w\\xc3\\xb6<rd>&x%y"),
+        ("repr", "html", "p&quot;a\\\\ss/wö&lt;rd&gt;&amp;x%y"),
+        ("repr", "percent", "p%22a%5C%5Css%2Fw%C3%B6%3Crd%3E%26x%25y"),
+        (
+            "bytes_repr",
+            "json",
+            "p\\\"a\\\\\\\\ss/w\\\\xc3\\\\xb6<rd>&x%y",
+        ),
+        (
+            "bytes_repr",
+            "repr",
+            "p\"a\\\\\\\\ss/w\\\\xc3\\\\xb6<rd>&x%y",
+        ),
+        (
+            "bytes_repr",
+            "bytes_repr",
+            "p\"a\\\\\\\\ss/w\\\\xc3\\\\xb6<rd>&x%y",
+        ),
+        (
+            "bytes_repr",
+            "html",
+            "p&quot;a\\\\ss/w\\xc3\\xb6&lt;rd&gt;&amp;x%y",
+        ),
+        (
+            "bytes_repr",
+            "percent",
+            "p%22a%5C%5Css%2Fw%5Cxc3%5Cxb6%3Crd%3E%26x%25y",
+        ),
+        ("html", "json", "p&quot;a\\\\ss/w\\u00f6&lt;rd&gt;&amp;x%y"),
+        ("html", "repr", "p&quot;a\\\\ss/wö&lt;rd&gt;&amp;x%y"),
+        (
+            "html",
+            "bytes_repr",
+            "p&quot;a\\\\ss/w\\xc3\\xb6&lt;rd&gt;&amp;x%y",
+        ),
+        (
+            "html",
+            "html",
+            "p&amp;quot;a\\ss/wö&amp;lt;rd&amp;gt;&amp;amp;x%y",
+        ),
+        (
+            "html",
+            "percent",
+            "p%26quot%3Ba%5Css%2Fw%C3%B6%26lt%3Brd%26gt%3B%26amp%3Bx%25y",
+        ),
+        ("percent", "json", "p%22a%5Css%2Fw%C3%B6%3Crd%3E%26x%25y"),
+        ("percent", "repr", "p%22a%5Css%2Fw%C3%B6%3Crd%3E%26x%25y"),
+        (
+            "percent",
+            "bytes_repr",
+            "p%22a%5Css%2Fw%C3%B6%3Crd%3E%26x%25y",
+        ),
+        ("percent", "html", "p%22a%5Css%2Fw%C3%B6%3Crd%3E%26x%25y"),
+        (
+            "percent",
+            "percent",
+            "p%2522a%255Css%252Fw%25C3%25B6%253Crd%253E%2526x%2525y",
+        ),
+    ];
+    let r = masker(&[("PW", PW)]);
+    let m = r.snapshot();
+    let forms = variants::variants(PW);
+    for (first, second, escaped) in cases {
+        assert!(
+            forms.iter().any(|v| **v == escaped),
+            "{second} of {first} is not a form: {escaped}"
+        );
+        assert_eq!(m.scrub(escaped), "[masked:PW]", "{second} of {first}");
+        let framed = format!("{{\"body\": \"{escaped}\"}}");
+        assert_eq!(m.scrub(&framed), "{\"body\": \"[masked:PW]\"}");
+    }
+}
+
+#[test]
+fn json_inside_json_and_the_json_of_a_bytes_repr() {
+    let r = masker(&[("PW", PW)]);
+    let m = r.snapshot();
+    // json.dumps({"body": json.dumps({"password": PW})})
+    let body =
+        "{\"body\": \"{\\\"password\\\": \\\"p\\\\\\\"a\\\\\\\\ss/w\\\\u00f6<rd>&x%y\\\"}\"}";
+    assert_eq!(
+        m.scrub(body),
+        "{\"body\": \"{\\\"password\\\": \\\"[masked:PW]\\\"}\"}"
+    );
+    // json.dumps({"log": repr(PW.encode())})
+    let log = "{\"log\": \"b'p\\\"a\\\\\\\\ss/w\\\\xc3\\\\xb6<rd>&x%y'\"}";
+    assert_eq!(m.scrub(log), "{\"log\": \"b'[masked:PW]'\"}");
+}
+
+#[test]
+fn a_plain_key_has_no_stacked_forms() {
+    // Nothing to escape: the forms are the key and its base64 at three
+    // alignments (with no `+` or `/` in them the url-safe ones are the same).
+    assert_eq!(variants::variants(KEY).len(), 4);
+}

@@ -24,16 +24,23 @@ pub fn variants(secret: &str) -> Vec<Zeroizing<String>> {
             push(base64_core(secret.as_bytes(), offset, alphabet));
         }
     }
-    push(percent_encode(secret, b""));
-    push(percent_encode(secret, b"/"));
-    push(percent_encode(secret, b"").replace("%20", "+"));
-    push(json_escape(secret, true));
-    push(json_escape(secret, false));
-    push(html_escape(secret, true));
-    push(html_escape(secret, false));
-    push(repr_escape(secret, true));
-    push(repr_escape(secret, false));
-    push(bytes_repr_escape(secret));
+    // Escapes stack (JSON inside JSON, the JSON of a bytes repr in an HTTP
+    // debug log, the repr of HTML): every escaper over every other, to
+    // depth two. A step that changes nothing adds nothing, so a plain
+    // alphanumeric key keeps its handful of forms.
+    for first in ESCAPES {
+        let once = Zeroizing::new(first(secret));
+        if once.is_empty() || *once == secret {
+            continue;
+        }
+        for second in ESCAPES {
+            let twice = second(&once);
+            if twice != *once {
+                push(twice);
+            }
+        }
+        push(once.to_string());
+    }
     if secret.contains(['\n', '\r']) {
         for line in secret.lines() {
             let line = line.trim_end_matches('\r');
@@ -45,6 +52,24 @@ pub fn variants(secret: &str) -> Vec<Zeroizing<String>> {
     }
     out
 }
+
+type Escape = fn(&str) -> String;
+
+/// The escapers whose output a secret reaches output through, each the
+/// inside of what Python prints.
+const ESCAPES: &[Escape] = &[
+    |s| json_escape(s, true),
+    |s| json_escape(s, false),
+    |s| html_escape(s, true),
+    |s| html_escape(s, false),
+    |s| repr_escape(s, true),
+    |s| repr_escape(s, false),
+    |s| bytes_repr_escape(s, true),
+    |s| bytes_repr_escape(s, false),
+    |s| percent_encode(s, b""),
+    |s| percent_encode(s, b"/"),
+    |s| percent_encode(s, b"").replace("%20", "+"),
+];
 
 /// The base64 characters that depend only on `bytes` when they sit at
 /// byte `offset` (mod 3) of a longer encoded stream: what stays the same
@@ -137,8 +162,9 @@ fn repr_escape(s: &str, escape_single: bool) -> String {
     out
 }
 
-/// The inside of `repr(s.encode())`: non-ASCII bytes become `\xNN`.
-fn bytes_repr_escape(s: &str) -> String {
+/// The inside of `repr(s.encode())`: non-ASCII bytes become `\xNN`. Of an
+/// ASCII text it is `repr_escape`'s, so it is left to that one.
+fn bytes_repr_escape(s: &str, escape_single: bool) -> String {
     if s.is_ascii() {
         return String::new();
     }
@@ -146,6 +172,7 @@ fn bytes_repr_escape(s: &str) -> String {
     for &b in s.as_bytes() {
         match b {
             b'\\' => out.push_str("\\\\"),
+            b'\'' if escape_single => out.push_str("\\'"),
             b'\n' => out.push_str("\\n"),
             b'\r' => out.push_str("\\r"),
             b'\t' => out.push_str("\\t"),
