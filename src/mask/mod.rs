@@ -203,8 +203,8 @@ pub struct Snapshot {
 impl Snapshot {
     /// Add secret number `index` (the next one), with all its forms.
     fn extend(&mut self, index: usize, name: &str, value: &str) {
-        for variant in variants::variants(value) {
-            self.matcher.add(variant.as_bytes(), index, false);
+        for (form, whole) in variants::forms(value) {
+            self.matcher.add(form.as_bytes(), index, whole);
         }
         self.names.push(name.to_string());
     }

@@ -467,3 +467,107 @@ fn a_plain_key_has_no_stacked_forms() {
     // alignments (with no `+` or `/` in them the url-safe ones are the same).
     assert_eq!(variants::variants(KEY).len(), 4);
 }
+
+#[test]
+fn short_lines_of_a_multi_line_secret_are_not_masked_alone() {
+    let secret = "first-line-of-the-secret-Q7vLx2\ntrue\n}\nshort1\nsecond-line-of-the-secret-9TbW";
+    let r = masker(&[("ML", secret)]);
+    let m = r.snapshot();
+    assert_eq!(m.scrub("{\"ok\": true}"), "{\"ok\": true}");
+    assert_eq!(m.scrub("}\nshort1\n"), "}\nshort1\n");
+    assert_eq!(m.scrub(secret), "[masked:ML]");
+    assert_eq!(
+        m.scrub("x second-line-of-the-secret-9TbW y"),
+        "x [masked:ML] y"
+    );
+    let forms = variants::variants(secret);
+    assert!(!forms.iter().any(|v| **v == "true" || **v == "short1"));
+}
+
+fn pem_body() -> Vec<String> {
+    (0..6).map(|i| token(100 + i, 64)).collect()
+}
+
+fn service_account() -> (String, String) {
+    let mut pem = String::from("-----BEGIN PRIVATE KEY-----\n");
+    for line in pem_body() {
+        pem.push_str(&line);
+        pem.push('\n');
+    }
+    pem.push_str("-----END PRIVATE KEY-----\n");
+    let escaped = variants::json_escape(&pem, true);
+    let json = format!(
+        r#"{{
+  "type": "service_account",
+  "project_id": "my-project-123456",
+  "private_key_id": "5f3c2b1a0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b",
+  "private_key": "{escaped}",
+  "client_email": "robot@my-project-123456.iam.gserviceaccount.com",
+  "client_id": "104242424242424242424",
+  "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+  "token_uri": "https://oauth2.googleapis.com/token",
+  "auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
+  "client_x509_cert_url": "https://www.googleapis.com/robot/v1/metadata/x509/robot%40my-project-123456.iam.gserviceaccount.com",
+  "universe_domain": "googleapis.com"
+}}
+"#
+    );
+    (json, pem)
+}
+
+#[test]
+fn a_service_account_key_masks_its_secrets_not_its_structure() {
+    let (json, pem) = service_account();
+    let r = masker(&[("GCP", &json)]);
+    let m = r.snapshot();
+    for ordinary in [
+        "\"type\": \"service_account\",",
+        "\"auth_uri\": \"https://accounts.google.com/o/oauth2/auth\",",
+        "\"token_uri\": \"https://oauth2.googleapis.com/token\",",
+        "\"client_email\": \"robot@my-project-123456.iam.gserviceaccount.com\",",
+        "\"universe_domain\": \"googleapis.com\"\n}",
+    ] {
+        assert_eq!(m.scrub(ordinary), ordinary);
+    }
+    assert_eq!(m.scrub(&json), "[masked:GCP]");
+    assert_eq!(
+        m.scrub("id=5f3c2b1a0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b"),
+        "id=[masked:GCP]"
+    );
+    // The private key in every form: whole, a PEM line, base64, escaped.
+    let shown = m.scrub(&pem).into_owned();
+    for line in pem_body() {
+        assert!(no_run_of(&shown, &line), "{shown}");
+        assert_eq!(m.scrub(&format!(" {line} ")), " [masked:GCP] ");
+    }
+    let b64 = STANDARD.encode(&pem);
+    let out = m.scrub(&b64).into_owned();
+    assert!(
+        out.contains("[masked:GCP]") && out.len() < b64.len() / 4,
+        "{out}"
+    );
+    let escaped = variants::json_escape(&pem, true);
+    assert_eq!(m.scrub(&escaped), "[masked:GCP]");
+    // Reformatted (json.dumps(json.load(f)) keeps no layout): the members still go.
+    let compact = json.replace("\n  ", "").replace(",\"", ", \"");
+    let out = m.scrub(&compact).into_owned();
+    assert!(out.contains("\"type\": \"service_account\""), "{out}");
+    assert!(out.contains("\"private_key\": \"[masked:GCP]\""), "{out}");
+    assert!(
+        out.contains("\"private_key_id\": \"[masked:GCP]\""),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_json_object_without_secret_members_is_masked_as_any_secret() {
+    let secret = "{\n  \"alpha\": \"first-plain-value-0001\",\n  \"beta\": true\n}";
+    let r = masker(&[("CFG", secret)]);
+    let m = r.snapshot();
+    // Nothing tells which member is secret: every run of 12 is masked.
+    assert_eq!(
+        m.scrub("\"alpha\": \"first-plain-value-0001\""),
+        "[masked:CFG]"
+    );
+    assert_eq!(m.scrub("{\"ok\": true}\n}"), "{\"ok\": true}\n}");
+}
