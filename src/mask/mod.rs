@@ -61,51 +61,47 @@ impl Masker {
     /// Register `value` under `name`. Registering a value again updates its
     /// name and source. Returns whether the value is new.
     pub fn add(&mut self, name: &str, value: &str, source: &str) -> Result<bool, Refusal> {
-        let (added, changed) = self.insert(name, value, source);
-        if changed {
-            self.rebuild();
-        }
-        added
+        self.insert(name, value, source)
     }
 
-    /// `add` for many secrets, rebuilding the matcher once: loading a large
-    /// `.env` stays linear.
+    /// `add` for many secrets. Each costs what `add` does: in proportion
+    /// to the secret, never to what is already registered.
     pub fn add_many<'a>(
         &mut self,
         items: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
     ) -> Vec<Result<bool, Refusal>> {
-        let mut any_changed = false;
-        let results = items
+        items
             .into_iter()
-            .map(|(name, value, source)| {
-                let (added, changed) = self.insert(name, value, source);
-                any_changed |= changed;
-                added
-            })
-            .collect();
-        if any_changed {
-            self.rebuild();
-        }
-        results
+            .map(|(name, value, source)| self.insert(name, value, source))
+            .collect()
     }
 
-    /// Add or update an entry without rebuilding: `(result, matcher needs a rebuild)`.
-    fn insert(&mut self, name: &str, value: &str, source: &str) -> (Result<bool, Refusal>, bool) {
+    /// Add or update an entry, extending the snapshot in place. The snapshot
+    /// is copied first only while a scrub elsewhere still holds it.
+    fn insert(&mut self, name: &str, value: &str, source: &str) -> Result<bool, Refusal> {
         let length = value.chars().count();
         if length < MIN_SECRET_CHARS {
-            return (Err(Refusal::TooShort), false);
+            return Err(Refusal::TooShort);
         }
         let digest: [u8; 32] = Sha256::digest(value.as_bytes()).into();
         if let Some(&index) = self.by_digest.get(&digest) {
-            let info = &mut self.entries[index].info;
+            let Some(entry) = self.entries.get_mut(index) else {
+                return Ok(false);
+            };
+            let info = &mut entry.info;
             if info.name == name && info.source == source {
-                return (Ok(false), false);
+                return Ok(false);
             }
             info.name = name.to_string();
             info.source = source.to_string();
-            return (Ok(false), true);
+            if let Some(slot) = Arc::make_mut(&mut self.snapshot).names.get_mut(index) {
+                *slot = name.to_string();
+            }
+            return Ok(false);
         }
-        self.by_digest.insert(digest, self.entries.len());
+        let index = self.entries.len();
+        self.by_digest.insert(digest, index);
+        Arc::make_mut(&mut self.snapshot).extend(index, name, value);
         self.entries.push(Entry {
             info: Info {
                 name: name.to_string(),
@@ -115,7 +111,7 @@ impl Masker {
             },
             value: SecretString::from(value.to_string()),
         });
-        (Ok(true), true)
+        Ok(true)
     }
 
     /// Forget every secret registered under `name`. Returns how many.
@@ -186,37 +182,33 @@ impl Masker {
         Arc::clone(&self.snapshot)
     }
 
+    /// After a removal: the matcher cannot forget a pattern, so it starts over.
     fn rebuild(&mut self) {
-        let mut patterns = Vec::new();
+        let mut snapshot = Snapshot::default();
         for (index, entry) in self.entries.iter().enumerate() {
-            for variant in variants::variants(entry.value.expose_secret()) {
-                patterns.push((Zeroizing::new(variant.as_bytes().to_vec()), index));
-            }
+            snapshot.extend(index, &entry.info.name, entry.value.expose_secret());
         }
-        let names = self.entries.iter().map(|e| e.info.name.clone()).collect();
-        self.snapshot = Arc::new(Snapshot {
-            matcher: Matcher::new(patterns),
-            names,
-        });
+        self.snapshot = Arc::new(snapshot);
     }
 }
 
 /// An immutable snapshot of the engine's secrets, compiled, that scrubs text.
+/// (The engine extends its own snapshot in place when no scrub holds it.)
+#[derive(Clone, Default)]
 pub struct Snapshot {
     matcher: Matcher,
     names: Vec<String>,
 }
 
-impl Default for Snapshot {
-    fn default() -> Self {
-        Snapshot {
-            matcher: Matcher::new(Vec::new()),
-            names: Vec::new(),
-        }
-    }
-}
-
 impl Snapshot {
+    /// Add secret number `index` (the next one), with all its forms.
+    fn extend(&mut self, index: usize, name: &str, value: &str) {
+        for (form, whole) in variants::forms(value) {
+            self.matcher.add(form.as_bytes(), index, whole);
+        }
+        self.names.push(name.to_string());
+    }
+
     pub fn is_empty(&self) -> bool {
         self.matcher.is_empty()
     }
@@ -269,7 +261,7 @@ impl Snapshot {
         for hit in hits {
             out.push_str(&text[cursor..hit.range.start]);
             out.push_str("[masked:");
-            out.push_str(&self.names[hit.secret]);
+            out.push_str(self.name(hit.secret));
             out.push(']');
             cursor = hit.range.end;
         }

@@ -258,3 +258,316 @@ fn add_many_registers_all_with_one_rebuild() {
     assert!(r.remove_value(&values[3]));
     assert_eq!(r.add("back", &values[3], "test"), Ok(true));
 }
+
+/// Deterministic pseudo-random key characters.
+fn token(seed: u64, len: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            ALPHABET[(state % ALPHABET.len() as u64) as usize] as char
+        })
+        .collect()
+}
+
+#[test]
+fn a_self_similar_secret_masks_a_longer_run_whole() {
+    let secret = "a".repeat(4096);
+    let r = masker(&[("A", &secret)]);
+    assert_eq!(r.snapshot().scrub(&"a".repeat(10_000)), "[masked:A]");
+    let framed = format!("x={}!", "a".repeat(5000));
+    assert_eq!(r.snapshot().scrub(&framed), "x=[masked:A]!");
+    assert_eq!(r.snapshot().scrub(&"a".repeat(11)), "a".repeat(11));
+}
+
+#[test]
+fn a_long_secret_printed_is_masked_whole() {
+    let secret = token(7, 256 * 1024);
+    let r = masker(&[("BIG", &secret)]);
+    let m = r.snapshot();
+    assert_eq!(m.scrub(&format!("{secret}\n")), "[masked:BIG]\n");
+    assert_eq!(m.scrub(&format!("'{secret}'")), "'[masked:BIG]'");
+    let piece = &secret[100_000..100_012];
+    assert_eq!(m.scrub(&format!("..{piece}..")), "..[masked:BIG]..");
+}
+
+#[test]
+fn every_fragment_of_twelve_is_found_at_every_offset() {
+    let secret = token(3, 200);
+    let r = masker(&[("K", &secret)]);
+    let m = r.snapshot();
+    for start in 0..=secret.len() - 12 {
+        for prefix in ["", "#", "#: ", "  \"!@#$%^&*"] {
+            let text = format!("{prefix}{}~", &secret[start..start + 12]);
+            assert_eq!(m.scrub(&text), format!("{prefix}[masked:K]~"), "at {start}");
+        }
+    }
+}
+
+#[test]
+fn secrets_added_one_by_one_are_all_masked() {
+    let mut r = Masker::default();
+    let secrets: Vec<String> = (0..3000).map(|i| format!("sk-{}", token(i, 40))).collect();
+    for (i, s) in secrets.iter().enumerate() {
+        assert_eq!(r.add(&format!("K{i}"), s, "test"), Ok(true));
+    }
+    let m = r.snapshot();
+    for (i, s) in secrets.iter().enumerate().step_by(7) {
+        assert_eq!(m.scrub(&format!("<{s}>")), format!("<[masked:K{i}]>"));
+        let b64 = STANDARD.encode(format!("Bearer {s}"));
+        assert!(m.scrub(&b64).contains("[masked:"), "{b64}");
+    }
+    let text = "The quick brown fox jumps over the lazy dog. ".repeat(50);
+    assert!(matches!(m.scrub(&text), Cow::Borrowed(_)));
+}
+
+#[test]
+fn a_snapshot_in_use_is_not_changed_by_an_add() {
+    let mut r = masker(&[("K", KEY)]);
+    let before = r.snapshot();
+    r.add("B", "another-secret-value-123456", "test").unwrap();
+    assert_eq!(
+        before.scrub("another-secret-value-123456"),
+        "another-secret-value-123456"
+    );
+    assert_eq!(
+        r.snapshot().scrub("another-secret-value-123456"),
+        "[masked:B]"
+    );
+    assert_eq!(r.snapshot().scrub(KEY), "[masked:K]");
+    r.add("K2", KEY, "test").unwrap();
+    assert_eq!(before.scrub(KEY), "[masked:K]");
+    assert_eq!(r.snapshot().scrub(KEY), "[masked:K2]");
+}
+
+/// A password with a quote, a backslash, non-ASCII and HTML/URL specials.
+const PW: &str = "p\"a\\ss/wö<rd>&x%y";
+
+#[test]
+fn stacked_escapes_are_masked_whole() {
+    // Produced with python3 3.11 from E = {json: json.dumps(x)[1:-1],
+    // repr: repr(x)[1:-1], bytes_repr: repr(x.encode())[2:-1],
+    // html: html.escape(x), percent: urllib.parse.quote(x, safe='')}
+    // as E[second](E[first](PW)), for every pair.
+    let cases = [
+        ("json", "json", "p\\\\\\\"a\\\\\\\\ss/w\\\\u00f6<rd>&x%y"),
+        ("json", "repr", "p\\\\\"a\\\\\\\\ss/w\\\\u00f6<rd>&x%y"),
+        (
+            "json",
+            "bytes_repr",
+            "p\\\\\"a\\\\\\\\ss/w\\\\u00f6<rd>&x%y",
+        ),
+        (
+            "json",
+            "html",
+            "p\\&quot;a\\\\ss/w\\u00f6&lt;rd&gt;&amp;x%y",
+        ),
+        (
+            "json",
+            "percent",
+            "p%5C%22a%5C%5Css%2Fw%5Cu00f6%3Crd%3E%26x%25y",
+        ),
+        ("repr", "json", "p\\\"a\\\\\\\\ss/w\\u00f6<rd>&x%y"),
+        ("repr", "repr", "p\"a\\\\\\\\ss/wö<rd>&x%y"),
+        ("repr", "bytes_repr", "p\"a\\\\\\\\ss/w\\xc3\\xb6<rd>&x%y"),
+        ("repr", "html", "p&quot;a\\\\ss/wö&lt;rd&gt;&amp;x%y"),
+        ("repr", "percent", "p%22a%5C%5Css%2Fw%C3%B6%3Crd%3E%26x%25y"),
+        (
+            "bytes_repr",
+            "json",
+            "p\\\"a\\\\\\\\ss/w\\\\xc3\\\\xb6<rd>&x%y",
+        ),
+        (
+            "bytes_repr",
+            "repr",
+            "p\"a\\\\\\\\ss/w\\\\xc3\\\\xb6<rd>&x%y",
+        ),
+        (
+            "bytes_repr",
+            "bytes_repr",
+            "p\"a\\\\\\\\ss/w\\\\xc3\\\\xb6<rd>&x%y",
+        ),
+        (
+            "bytes_repr",
+            "html",
+            "p&quot;a\\\\ss/w\\xc3\\xb6&lt;rd&gt;&amp;x%y",
+        ),
+        (
+            "bytes_repr",
+            "percent",
+            "p%22a%5C%5Css%2Fw%5Cxc3%5Cxb6%3Crd%3E%26x%25y",
+        ),
+        ("html", "json", "p&quot;a\\\\ss/w\\u00f6&lt;rd&gt;&amp;x%y"),
+        ("html", "repr", "p&quot;a\\\\ss/wö&lt;rd&gt;&amp;x%y"),
+        (
+            "html",
+            "bytes_repr",
+            "p&quot;a\\\\ss/w\\xc3\\xb6&lt;rd&gt;&amp;x%y",
+        ),
+        (
+            "html",
+            "html",
+            "p&amp;quot;a\\ss/wö&amp;lt;rd&amp;gt;&amp;amp;x%y",
+        ),
+        (
+            "html",
+            "percent",
+            "p%26quot%3Ba%5Css%2Fw%C3%B6%26lt%3Brd%26gt%3B%26amp%3Bx%25y",
+        ),
+        ("percent", "json", "p%22a%5Css%2Fw%C3%B6%3Crd%3E%26x%25y"),
+        ("percent", "repr", "p%22a%5Css%2Fw%C3%B6%3Crd%3E%26x%25y"),
+        (
+            "percent",
+            "bytes_repr",
+            "p%22a%5Css%2Fw%C3%B6%3Crd%3E%26x%25y",
+        ),
+        ("percent", "html", "p%22a%5Css%2Fw%C3%B6%3Crd%3E%26x%25y"),
+        (
+            "percent",
+            "percent",
+            "p%2522a%255Css%252Fw%25C3%25B6%253Crd%253E%2526x%2525y",
+        ),
+    ];
+    let r = masker(&[("PW", PW)]);
+    let m = r.snapshot();
+    let forms = variants::variants(PW);
+    for (first, second, escaped) in cases {
+        assert!(
+            forms.iter().any(|v| **v == escaped),
+            "{second} of {first} is not a form: {escaped}"
+        );
+        assert_eq!(m.scrub(escaped), "[masked:PW]", "{second} of {first}");
+        let framed = format!("{{\"body\": \"{escaped}\"}}");
+        assert_eq!(m.scrub(&framed), "{\"body\": \"[masked:PW]\"}");
+    }
+}
+
+#[test]
+fn json_inside_json_and_the_json_of_a_bytes_repr() {
+    let r = masker(&[("PW", PW)]);
+    let m = r.snapshot();
+    // json.dumps({"body": json.dumps({"password": PW})})
+    let body =
+        "{\"body\": \"{\\\"password\\\": \\\"p\\\\\\\"a\\\\\\\\ss/w\\\\u00f6<rd>&x%y\\\"}\"}";
+    assert_eq!(
+        m.scrub(body),
+        "{\"body\": \"{\\\"password\\\": \\\"[masked:PW]\\\"}\"}"
+    );
+    // json.dumps({"log": repr(PW.encode())})
+    let log = "{\"log\": \"b'p\\\"a\\\\\\\\ss/w\\\\xc3\\\\xb6<rd>&x%y'\"}";
+    assert_eq!(m.scrub(log), "{\"log\": \"b'[masked:PW]'\"}");
+}
+
+#[test]
+fn a_plain_key_has_no_stacked_forms() {
+    // Nothing to escape: the forms are the key and its base64 at three
+    // alignments (with no `+` or `/` in them the url-safe ones are the same).
+    assert_eq!(variants::variants(KEY).len(), 4);
+}
+
+#[test]
+fn short_lines_of_a_multi_line_secret_are_not_masked_alone() {
+    let secret = "first-line-of-the-secret-Q7vLx2\ntrue\n}\nshort1\nsecond-line-of-the-secret-9TbW";
+    let r = masker(&[("ML", secret)]);
+    let m = r.snapshot();
+    assert_eq!(m.scrub("{\"ok\": true}"), "{\"ok\": true}");
+    assert_eq!(m.scrub("}\nshort1\n"), "}\nshort1\n");
+    assert_eq!(m.scrub(secret), "[masked:ML]");
+    assert_eq!(
+        m.scrub("x second-line-of-the-secret-9TbW y"),
+        "x [masked:ML] y"
+    );
+    let forms = variants::variants(secret);
+    assert!(!forms.iter().any(|v| **v == "true" || **v == "short1"));
+}
+
+fn pem_body() -> Vec<String> {
+    (0..6).map(|i| token(100 + i, 64)).collect()
+}
+
+fn service_account() -> (String, String) {
+    let mut pem = String::from("-----BEGIN PRIVATE KEY-----\n");
+    for line in pem_body() {
+        pem.push_str(&line);
+        pem.push('\n');
+    }
+    pem.push_str("-----END PRIVATE KEY-----\n");
+    let escaped = variants::json_escape(&pem, true);
+    let json = format!(
+        r#"{{
+  "type": "service_account",
+  "project_id": "my-project-123456",
+  "private_key_id": "5f3c2b1a0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b",
+  "private_key": "{escaped}",
+  "client_email": "robot@my-project-123456.iam.gserviceaccount.com",
+  "client_id": "104242424242424242424",
+  "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+  "token_uri": "https://oauth2.googleapis.com/token",
+  "auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
+  "client_x509_cert_url": "https://www.googleapis.com/robot/v1/metadata/x509/robot%40my-project-123456.iam.gserviceaccount.com",
+  "universe_domain": "googleapis.com"
+}}
+"#
+    );
+    (json, pem)
+}
+
+#[test]
+fn a_service_account_key_masks_its_secrets_not_its_structure() {
+    let (json, pem) = service_account();
+    let r = masker(&[("GCP", &json)]);
+    let m = r.snapshot();
+    for ordinary in [
+        "\"type\": \"service_account\",",
+        "\"auth_uri\": \"https://accounts.google.com/o/oauth2/auth\",",
+        "\"token_uri\": \"https://oauth2.googleapis.com/token\",",
+        "\"client_email\": \"robot@my-project-123456.iam.gserviceaccount.com\",",
+        "\"universe_domain\": \"googleapis.com\"\n}",
+    ] {
+        assert_eq!(m.scrub(ordinary), ordinary);
+    }
+    assert_eq!(m.scrub(&json), "[masked:GCP]");
+    assert_eq!(
+        m.scrub("id=5f3c2b1a0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b"),
+        "id=[masked:GCP]"
+    );
+    // The private key in every form: whole, a PEM line, base64, escaped.
+    let shown = m.scrub(&pem).into_owned();
+    for line in pem_body() {
+        assert!(no_run_of(&shown, &line), "{shown}");
+        assert_eq!(m.scrub(&format!(" {line} ")), " [masked:GCP] ");
+    }
+    let b64 = STANDARD.encode(&pem);
+    let out = m.scrub(&b64).into_owned();
+    assert!(
+        out.contains("[masked:GCP]") && out.len() < b64.len() / 4,
+        "{out}"
+    );
+    let escaped = variants::json_escape(&pem, true);
+    assert_eq!(m.scrub(&escaped), "[masked:GCP]");
+    // Reformatted (json.dumps(json.load(f)) keeps no layout): the members still go.
+    let compact = json.replace("\n  ", "").replace(",\"", ", \"");
+    let out = m.scrub(&compact).into_owned();
+    assert!(out.contains("\"type\": \"service_account\""), "{out}");
+    assert!(out.contains("\"private_key\": \"[masked:GCP]\""), "{out}");
+    assert!(
+        out.contains("\"private_key_id\": \"[masked:GCP]\""),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_json_object_without_secret_members_is_masked_as_any_secret() {
+    let secret = "{\n  \"alpha\": \"first-plain-value-0001\",\n  \"beta\": true\n}";
+    let r = masker(&[("CFG", secret)]);
+    let m = r.snapshot();
+    // Nothing tells which member is secret: every run of 12 is masked.
+    assert_eq!(
+        m.scrub("\"alpha\": \"first-plain-value-0001\""),
+        "[masked:CFG]"
+    );
+    assert_eq!(m.scrub("{\"ok\": true}\n}"), "{\"ok\": true}\n}");
+}

@@ -1,16 +1,125 @@
 //! The forms in which a secret can reach an output: itself, encoded,
 //! escaped, and line by line when it spans lines.
 
+use super::matcher::MIN_RUN;
+use super::MIN_SECRET_CHARS;
+use crate::detect::{classify, patterns, url};
 use base64::alphabet::{Alphabet, STANDARD, URL_SAFE};
 use base64::engine::general_purpose::NO_PAD;
 use base64::engine::GeneralPurpose;
 use base64::Engine;
 use std::fmt::Write;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 /// Every form of `secret` worth searching for, `secret` itself first,
 /// without duplicates.
 pub fn variants(secret: &str) -> Vec<Zeroizing<String>> {
+    let mut out = encodings(secret);
+    if secret.contains(['\n', '\r']) {
+        for line in secret.lines() {
+            let line = line.trim_end_matches('\r');
+            // A line is masked on its own only when it is as long as a
+            // fragment (`MIN_RUN`): a short one (`true`, `}`) would be masked
+            // wherever it appears. PEM armour lines are not secret.
+            if line.chars().count() >= MIN_RUN
+                && !line.starts_with("-----")
+                && !out.iter().any(|have| **have == *line)
+            {
+                out.push(Zeroizing::new(line.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// What to register for `secret`: each form, and whether it may match only
+/// whole. A JSON object with secret members (a service-account key file)
+/// is masked whole, and its secret members in every form and fragment; its
+/// structure and ordinary members (`"type": "service_account"`) are not.
+pub fn forms(secret: &str) -> Vec<(Zeroizing<String>, bool)> {
+    let members = json_secret_members(secret);
+    if members.is_empty() {
+        return variants(secret).into_iter().map(|v| (v, false)).collect();
+    }
+    let mut out: Vec<(Zeroizing<String>, bool)> =
+        encodings(secret).into_iter().map(|v| (v, true)).collect();
+    for member in members {
+        out.extend(variants(&member).into_iter().map(|v| (v, false)));
+    }
+    out
+}
+
+/// The values of the secret members of `text` if it is a JSON object:
+/// members whose name looks secret (`private_key`, `client_secret`, any
+/// `*token*`), and any value shaped like a known key or holding a URL's
+/// password, at any depth.
+fn json_secret_members(text: &str) -> Vec<Zeroizing<String>> {
+    let text = text.trim();
+    if !text.starts_with('{') {
+        return Vec::new();
+    }
+    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    collect_secret_members(&value, "", &mut out);
+    forget(&mut value);
+    out
+}
+
+fn collect_secret_members(value: &serde_json::Value, name: &str, out: &mut Vec<Zeroizing<String>>) {
+    use serde_json::Value;
+    match value {
+        Value::Object(members) => {
+            for (key, member) in members {
+                collect_secret_members(member, key, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                collect_secret_members(item, name, out);
+            }
+        }
+        Value::String(s) => {
+            let secret_by_name = classify::secret_name(name) && !ordinary_member(name);
+            if secret_by_name || patterns::known_shape(s).is_some() {
+                out.push(Zeroizing::new(s.clone()));
+            } else if let Some(range) = url::password(s) {
+                if let Some(password) = s.get(range) {
+                    out.push(Zeroizing::new(password.to_string()));
+                }
+            }
+        }
+        Value::Number(n) if classify::secret_name(name) => {
+            out.push(Zeroizing::new(n.to_string()));
+        }
+        _ => {}
+    }
+    out.retain(|v| v.chars().count() >= MIN_SECRET_CHARS);
+}
+
+/// Members named like secrets that hold addresses or kinds: `token_uri`
+/// is Google's token endpoint, `token_type` is `Bearer`.
+fn ordinary_member(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["uri", "url", "type", "expiry", "expires", "expires_in"]
+        .iter()
+        .any(|end| lower.ends_with(end))
+}
+
+/// Zeroize the strings of a parsed JSON value before it is dropped.
+fn forget(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s.zeroize(),
+        Value::Array(items) => items.iter_mut().for_each(forget),
+        Value::Object(members) => members.values_mut().for_each(forget),
+        _ => {}
+    }
+}
+
+/// `secret` and its encoded and escaped forms, without duplicates.
+fn encodings(secret: &str) -> Vec<Zeroizing<String>> {
     let mut out: Vec<Zeroizing<String>> = Vec::new();
     let mut push = |v: String| {
         let v = Zeroizing::new(v);
@@ -24,27 +133,43 @@ pub fn variants(secret: &str) -> Vec<Zeroizing<String>> {
             push(base64_core(secret.as_bytes(), offset, alphabet));
         }
     }
-    push(percent_encode(secret, b""));
-    push(percent_encode(secret, b"/"));
-    push(percent_encode(secret, b"").replace("%20", "+"));
-    push(json_escape(secret, true));
-    push(json_escape(secret, false));
-    push(html_escape(secret, true));
-    push(html_escape(secret, false));
-    push(repr_escape(secret, true));
-    push(repr_escape(secret, false));
-    push(bytes_repr_escape(secret));
-    if secret.contains(['\n', '\r']) {
-        for line in secret.lines() {
-            let line = line.trim_end_matches('\r');
-            // PEM armour lines ("-----BEGIN ... KEY-----") are not secret.
-            if !line.starts_with("-----") {
-                push(line.to_string());
+    // Escapes stack (JSON inside JSON, the JSON of a bytes repr in an HTTP
+    // debug log, the repr of HTML): every escaper over every other, to
+    // depth two. A step that changes nothing adds nothing, so a plain
+    // alphanumeric key keeps its handful of forms.
+    for first in ESCAPES {
+        let once = Zeroizing::new(first(secret));
+        if once.is_empty() || *once == secret {
+            continue;
+        }
+        for second in ESCAPES {
+            let twice = second(&once);
+            if twice != *once {
+                push(twice);
             }
         }
+        push(once.to_string());
     }
     out
 }
+
+type Escape = fn(&str) -> String;
+
+/// The escapers whose output a secret reaches output through, each the
+/// inside of what Python prints.
+const ESCAPES: &[Escape] = &[
+    |s| json_escape(s, true),
+    |s| json_escape(s, false),
+    |s| html_escape(s, true),
+    |s| html_escape(s, false),
+    |s| repr_escape(s, true),
+    |s| repr_escape(s, false),
+    |s| bytes_repr_escape(s, true),
+    |s| bytes_repr_escape(s, false),
+    |s| percent_encode(s, b""),
+    |s| percent_encode(s, b"/"),
+    |s| percent_encode(s, b"").replace("%20", "+"),
+];
 
 /// The base64 characters that depend only on `bytes` when they sit at
 /// byte `offset` (mod 3) of a longer encoded stream: what stays the same
@@ -137,8 +262,9 @@ fn repr_escape(s: &str, escape_single: bool) -> String {
     out
 }
 
-/// The inside of `repr(s.encode())`: non-ASCII bytes become `\xNN`.
-fn bytes_repr_escape(s: &str) -> String {
+/// The inside of `repr(s.encode())`: non-ASCII bytes become `\xNN`. Of an
+/// ASCII text it is `repr_escape`'s, so it is left to that one.
+fn bytes_repr_escape(s: &str, escape_single: bool) -> String {
     if s.is_ascii() {
         return String::new();
     }
@@ -146,6 +272,7 @@ fn bytes_repr_escape(s: &str) -> String {
     for &b in s.as_bytes() {
         match b {
             b'\\' => out.push_str("\\\\"),
+            b'\'' if escape_single => out.push_str("\\'"),
             b'\n' => out.push_str("\\n"),
             b'\r' => out.push_str("\\r"),
             b'\t' => out.push_str("\\t"),

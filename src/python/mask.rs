@@ -62,7 +62,7 @@ impl Masker {
         status(lock(&self.engine).add(name, value, source))
     }
 
-    /// `add` for `(name, value, source)` triples, rebuilding the matcher once.
+    /// `add` for `(name, value, source)` triples; each costs what its own `add` does.
     fn add_many(&self, items: Vec<(String, String, String)>) -> Vec<&'static str> {
         lock(&self.engine)
             .add_many(
