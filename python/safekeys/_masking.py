@@ -108,16 +108,16 @@ def set_active(active: bool) -> None:
 
 def why_secret(
     name: str, value: str, source: str = "", *, always: bool = False
-) -> tuple[Optional[str], str]:
+) -> tuple[Optional[str], list[str]]:
     """Whether ``value`` (under the variable ``name``, from ``source``) is a
-    secret: ``(why, text_to_mask)``, ``why`` None for an ordinary value. The
-    text to mask is the value, or only the password of a URL. ``always``: the
+    secret: ``(why, texts_to_mask)``, ``why`` None for an ordinary value. The
+    texts are the value, or only the passwords of its URLs. ``always``: the
     source holds only secrets (a keyring, a platform's secret store)."""
     if always or source in ALWAYS_SECRET:
-        return f"comes from {source}", value
+        return f"comes from {source}", [value]
     found = _core.why_secret(name, value)
     if found is None:
-        return None, value
+        return None, []
     return found
 
 
@@ -147,26 +147,29 @@ def _decide(
 ) -> list[str]:
     """Record what to do with ``value``; the texts to register for masking."""
     try:
-        why, secret = why_secret(name, value, source, always=always)
+        why, secrets = why_secret(name, value, source, always=always)
     except UnicodeEncodeError:
         # Lone surrogates (undecodable bytes from the OS) cannot cross into
         # the Rust engine; python-dotenv loads such values all the same.
         _decisions[name] = Decision(name, source, len(value), "-", False, "not valid Unicode")
         return []
     to_mask: list[str] = []
+    long_enough = [secret for secret in secrets if len(secret) >= MIN_CHARS]
     if why is None:
         if not note_ordinary:
             return []
         why = "name and value look ordinary"
-    elif len(secret) < MIN_CHARS:
+    elif not long_enough:
         why = TOO_SHORT
         if _active:
             _warn_short(name)
     else:
-        to_mask = [secret]
-        if secret != value:
-            why += " (only the password is masked)"
-            to_mask += _url_forms(secret)
+        to_mask = list(long_enough)
+        if secrets != [value]:
+            noun = "password is" if len(secrets) == 1 else "passwords are"
+            why += f" (only the {noun} masked)"
+            for secret in long_enough:
+                to_mask += _url_forms(secret)
     _decisions[name] = Decision(
         name, source, len(value), _core.fingerprint(value), bool(to_mask), why
     )

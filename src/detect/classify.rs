@@ -124,9 +124,9 @@ impl fmt::Display for Why {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reason {
     pub why: Why,
-    /// The whole value, or only the password of a URL: the rest of a URL
+    /// The whole value, or only the passwords of its URLs: the rest of a URL
     /// (host, database name) is what a person needs to see in output.
-    pub secret: Range<usize>,
+    pub secrets: Vec<Range<usize>>,
 }
 
 /// Whether the value of the variable `name` is a secret, and why: the
@@ -134,22 +134,23 @@ pub struct Reason {
 /// The name is asked first (it covers values of any shape), then the
 /// value's shape, then a URL's password.
 pub fn why_secret(name: &str, value: &str) -> Option<Reason> {
-    let whole = 0..value.len();
+    let whole = std::iter::once(0..value.len()).collect::<Vec<_>>();
     if secret_name(name) {
         return Some(Reason {
             why: Why::Name,
-            secret: whole,
+            secrets: whole,
         });
     }
     if let Some(label) = patterns::known_shape(value) {
         return Some(Reason {
             why: Why::Shape(label),
-            secret: whole,
+            secrets: whole,
         });
     }
-    url::password(value).map(|secret| Reason {
+    let passwords = url::passwords(value);
+    (!passwords.is_empty()).then_some(Reason {
         why: Why::UrlPassword,
-        secret,
+        secrets: passwords,
     })
 }
 
@@ -188,7 +189,14 @@ mod tests {
     #[test]
     fn why_secret_asks_the_name_then_the_shape_then_a_url() {
         let why = |name: &str, value: &str| {
-            why_secret(name, value).map(|r| (r.why.to_string(), value[r.secret].to_string()))
+            why_secret(name, value).map(|r| {
+                let texts: Vec<String> = r
+                    .secrets
+                    .into_iter()
+                    .map(|s| value[s].to_string())
+                    .collect();
+                (r.why.to_string(), texts.join(" "))
+            })
         };
         let url = "postgres://app:s3cr3t-pass@db.internal/prod";
         assert_eq!(

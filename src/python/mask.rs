@@ -149,10 +149,18 @@ impl Masker {
     }
 }
 
-/// `(why, text_to_mask)` when the value of `name` is a secret, else None.
+/// `(why, texts_to_mask)` when the value of `name` is a secret, else None:
+/// the whole value, or the passwords of its URLs.
 #[pyfunction]
-fn why_secret(name: &str, value: &str) -> Option<(String, String)> {
-    classify::why_secret(name, value).map(|r| (r.why.to_string(), value[r.secret].to_string()))
+fn why_secret(name: &str, value: &str) -> Option<(String, Vec<String>)> {
+    classify::why_secret(name, value).map(|r| {
+        let texts = r
+            .secrets
+            .into_iter()
+            .map(|s| value[s].to_string())
+            .collect();
+        (r.why.to_string(), texts)
+    })
 }
 
 /// `sha256:` and 8 hex digits: enough to tell values apart, nothing to recover.

@@ -37,18 +37,18 @@ pub fn from_dotenv(path: &Path) -> Result<Vec<Known>, Note> {
         std::env::var(name).ok()
     });
     let source = format!("dotenv:{}", path.display());
-    Ok(values
-        .values
-        .into_iter()
-        .filter_map(|(name, value)| {
-            let value = Zeroizing::new(value?);
-            let reason = classify::why_secret(&name, &value)?;
-            let secret = if reason.secret.len() == value.len() {
-                value
-            } else {
-                Zeroizing::new(value[reason.secret].to_string())
-            };
-            Some((name, secret, source.clone()))
-        })
-        .collect())
+    let mut known = Vec::new();
+    for (name, value) in values.values {
+        let Some(value) = value.map(Zeroizing::new) else {
+            continue;
+        };
+        let Some(reason) = classify::why_secret(&name, &value) else {
+            continue;
+        };
+        for range in reason.secrets {
+            let secret = Zeroizing::new(value[range].to_string());
+            known.push((name.clone(), secret, source.clone()));
+        }
+    }
+    Ok(known)
 }
