@@ -223,5 +223,6 @@ pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(preserved_mode, m)?)?;
     m.add_function(wrap_pyfunction!(write_atomic, m)?)?;
     m.add_function(wrap_pyfunction!(find_upwards, m)?)?;
+    m.add("TEMP_MARK", crate::dotenv::rewrite::TEMP_MARK)?;
     Ok(())
 }
