@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyType};
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn dialect(name: &str) -> PyResult<Dialect> {
     match name {
@@ -64,6 +64,7 @@ impl<'a, 'py> EnvironLookup<'a, 'py> {
 fn read_layers<'py>(
     py: Python<'py>,
     texts: &[&str],
+    path: Option<&Path>,
     options: Options,
     environ: &Bound<'py, PyAny>,
 ) -> PyResult<(Bound<'py, PyAny>, Vec<Vec<usize>>)> {
@@ -87,6 +88,10 @@ fn read_layers<'py>(
     );
     lookup.finish()?;
     put_error.map_or(Ok(()), Err)?;
+    let invalid = invalid.map_err(|e| match path {
+        Some(path) => e.with_path(path),
+        None => e,
+    })?;
     Ok((dict, invalid))
 }
 
@@ -94,10 +99,11 @@ fn read_layers<'py>(
 fn values_of<'py>(
     py: Python<'py>,
     text: &str,
+    path: Option<&Path>,
     options: Options,
     environ: &Bound<'py, PyAny>,
 ) -> PyResult<(Bound<'py, PyAny>, Vec<usize>)> {
-    let (dict, mut invalid) = read_layers(py, &[text], options, environ)?;
+    let (dict, mut invalid) = read_layers(py, &[text], path, options, environ)?;
     Ok((dict, invalid.pop().unwrap_or_default()))
 }
 
@@ -106,6 +112,7 @@ fn options(interpolate: bool, document_first: bool, dialect_name: &str) -> PyRes
         dialect: dialect(dialect_name)?,
         interpolate,
         document_first,
+        max_value_size: dotenv::max_value_size(),
     })
 }
 
@@ -123,6 +130,7 @@ fn values_from_text<'py>(
     values_of(
         py,
         text,
+        None,
         options(interpolate, document_first, dialect)?,
         environ,
     )
@@ -141,7 +149,7 @@ fn values_from_layers<'py>(
 ) -> PyResult<(Bound<'py, PyAny>, Vec<Vec<usize>>)> {
     let options = options(interpolate, document_first, dialect)?;
     let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-    read_layers(py, &texts, options, environ)
+    read_layers(py, &texts, None, options, environ)
 }
 
 /// Values of a UTF-8 `.env` file, or `None` when it is not a file or FIFO.
@@ -157,7 +165,7 @@ fn values_from_file<'py>(
 ) -> PyResult<Option<(Bound<'py, PyAny>, Vec<usize>)>> {
     let options = options(interpolate, document_first, dialect)?;
     match py.detach(|| source::read_if_exists(&path))? {
-        Some(text) => values_of(py, &text, options, environ).map(Some),
+        Some(text) => values_of(py, &text, Some(&path), options, environ).map(Some),
         None => Ok(None),
     }
 }

@@ -9,7 +9,7 @@ mod scan;
 mod vault;
 
 use crate::error::Error;
-use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::exceptions::{PyMemoryError, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -51,6 +51,8 @@ impl From<Error> for PyErr {
                     }
                 })
             }
+            // python-dotenv runs out of memory here: MemoryError, with a message.
+            Error::ValueTooLarge { .. } => PyMemoryError::new_err(err.to_string()),
             Error::StartNotFound { .. } => PyOSError::new_err(err.to_string()),
             Error::Keyring { kind, message } => store_error("KeyringError", kind.code(), &message),
             Error::Vault { kind, message } => store_error("VaultError", kind.code(), &message),
