@@ -10,7 +10,9 @@
 //! What this module promises:
 //!
 //! - **No token on plain HTTP** except to a loopback address, decided from
-//!   the address's text before any DNS lookup or connection ([`Address`]).
+//!   the address's text before any DNS lookup or connection ([`Address`]);
+//!   a plain-HTTP request's socket connects to that literal address (or
+//!   127.0.0.1 / ::1 for `localhost`), never to what DNS says.
 //!   TLS verification is always on: Mozilla's roots, or only the CA bundle
 //!   given (`VAULT_CACERT`). Redirects are not followed, so a token never
 //!   goes to an address it was not configured for.
@@ -148,7 +150,7 @@ impl Vault {
         if let Some(path) = &config.ca_cert {
             tls = tls.root_certs(read_ca_bundle(path)?);
         }
-        let agent = ureq::Agent::config_builder()
+        let config_built = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
             .https_only(address.tls())
@@ -161,8 +163,14 @@ impl Vault {
             .timeout_global(Some(config.timeout))
             .tls_config(tls.build())
             .user_agent(concat!("safekeys/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .new_agent();
+            .build();
+        let agent = ureq::Agent::with_parts(
+            config_built,
+            ureq::unversioned::transport::DefaultConnector::new(),
+            PinnedResolver {
+                pinned: address.pinned(),
+            },
+        );
         Ok(Vault {
             address,
             namespace,
@@ -479,6 +487,36 @@ impl Vault {
                 self.address
             ),
         )
+    }
+}
+
+/// Resolves through DNS for HTTPS, and not at all for plain HTTP: there the
+/// loopback addresses [`Address::pinned`] gives are the only ones the
+/// socket may connect to, whatever the URL's host is or resolves to.
+#[derive(Debug)]
+struct PinnedResolver {
+    pinned: Option<Vec<std::net::SocketAddr>>,
+}
+
+impl ureq::unversioned::resolver::Resolver for PinnedResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> std::result::Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let Some(pinned) = &self.pinned else {
+            return ureq::unversioned::resolver::DefaultResolver::default()
+                .resolve(uri, config, timeout);
+        };
+        let mut out = self.empty();
+        for addr in pinned {
+            out.push(*addr);
+        }
+        if out.is_empty() {
+            return Err(ureq::Error::HostNotFound);
+        }
+        Ok(out)
     }
 }
 

@@ -79,7 +79,6 @@ fn addresses_https_anywhere_http_only_on_loopback() {
         "http://127.9.9.9",
         "HTTP://LOCALHOST:8200",
         "http://[::1]:8200",
-        "http://[::ffff:127.0.0.1]:1",
         "https://[2001:db8::1]:8200/proxy/",
     ] {
         assert!(Address::parse(ok).is_ok(), "{ok}");
@@ -90,6 +89,25 @@ fn addresses_https_anywhere_http_only_on_loopback() {
         "http://[2001:db8::1]",
         "http://localhost.evil.invalid",
         "http://127.0.0.1.nip.invalid",
+        // Loopback only through a resolver or a lenient parser: refused.
+        "http://localhost.:8200",
+        "http://localhost.localdomain:8200",
+        "http://127.1:8200",
+        "http://0x7f.1:8200",
+        "http://0x7f000001:8200",
+        "http://2130706433:8200",
+        "http://0177.0.0.1:8200",
+        "http://127.000.000.001:8200",
+        "http://127.0.0.1.:8200",
+        "http://[::ffff:127.0.0.1]:8200",
+        "http://[::ffff:7f00:1]:8200",
+        "http://[::1%25lo]:8200",
+        "http://xn--lcalhost-9za:8200",
+        "http://l\u{f6}calhost:8200",
+        "http://\u{ff4c}\u{ff4f}\u{ff43}\u{ff41}\u{ff4c}\u{ff48}\u{ff4f}\u{ff53}\u{ff54}:8200",
+        "http://localhost:8200:1",
+        "http://:8200",
+        "http://",
     ] {
         let err = Address::parse(refused).unwrap_err();
         assert!(
@@ -126,6 +144,45 @@ fn addresses_https_anywhere_http_only_on_loopback() {
         );
     }
 }
+
+#[test]
+fn plain_http_connects_only_to_the_literal_loopback_address() {
+    let pinned = |text: &str| Address::parse(text).unwrap().pinned().unwrap();
+    let v4: std::net::SocketAddr = "127.0.0.1:8200".parse().unwrap();
+    let v6: std::net::SocketAddr = "[::1]:8200".parse().unwrap();
+    assert_eq!(pinned("http://localhost:8200"), [v4, v6]);
+    assert_eq!(pinned("http://LocalHost:8200/"), [v4, v6]);
+    assert_eq!(pinned("http://127.0.0.1:8200"), [v4]);
+    assert_eq!(pinned("http://[::1]:8200"), [v6]);
+    assert_eq!(
+        pinned("http://127.9.9.9"),
+        ["127.9.9.9:80".parse::<std::net::SocketAddr>().unwrap()]
+    );
+    // HTTPS is resolved as usual; TLS checks the certificate's name.
+    assert_eq!(
+        Address::parse("https://localhost:8200").unwrap().pinned(),
+        None
+    );
+}
+
+#[test]
+fn localhost_works_end_to_end_without_dns() {
+    let (address, requests) = serve(vec![("/v1/secret/data/safekeys/K", 200, READ_K)]);
+    let port = address.rsplit(':').next().unwrap();
+    let v = client(&format!("http://localhost:{port}"), DEFAULT_TIMEOUT);
+    let value = v.read(&token(), "K").unwrap().unwrap();
+    assert_eq!(value.expose_secret(), "v");
+    let (line, headers) = requests.recv().unwrap();
+    assert!(line.starts_with("GET /v1/secret/data/safekeys/K"), "{line}");
+    // The Host header keeps the name; only the socket's address is pinned.
+    let host = format!("host: localhost:{port}");
+    assert!(
+        headers.iter().any(|h| h.to_ascii_lowercase() == host),
+        "{headers:?}"
+    );
+}
+
+const READ_K: &str = r#"{"data":{"data":{"value":"v"}}}"#;
 
 #[test]
 fn credentials_in_the_address_are_refused_without_echoing_them() {
