@@ -30,8 +30,9 @@ impl Address {
     /// Parse `text`; refuse a non-loopback `http://` address.
     pub fn parse(text: &str) -> Result<Address> {
         let text = text.trim();
+        let shown = redacted(text);
         let bad =
-            |why: &str| Error::vault(VaultFailure::Config, format!("VAULT_ADDR {text:?} {why}"));
+            |why: &str| Error::vault(VaultFailure::Config, format!("VAULT_ADDR {shown:?} {why}"));
         let (scheme, rest) = text
             .split_once("://")
             .ok_or_else(|| bad("is not a URL: expected https://HOST[:PORT]"))?;
@@ -62,7 +63,7 @@ impl Address {
         let split = split_host_port(authority);
         let loopback = split.map(|(host, _)| loopback_of(host)).unwrap_or_default();
         if !tls && loopback.is_empty() {
-            return Err(insecure(&format!("http://{authority}")));
+            return Err(insecure(&shown));
         }
         let (host, port) = split.ok_or_else(|| bad("has no valid host"))?;
         let address = Address {
@@ -125,6 +126,22 @@ impl Address {
 impl std::fmt::Display for Address {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}{}", self.origin(), self.base_path)
+    }
+}
+
+/// `text` as a message may show it: without user-info (everything up to
+/// the last `@`, since a password may hold `/`, `?` or `#`), query or
+/// fragment, any of which can carry a password or a token.
+pub(super) fn redacted(text: &str) -> String {
+    let (scheme, rest) = match text.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, text),
+    };
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, after)| after);
+    let rest = rest.find(['?', '#']).map_or(rest, |i| &rest[..i]);
+    match scheme {
+        Some(scheme) => format!("{scheme}://{rest}"),
+        None => rest.to_string(),
     }
 }
 

@@ -39,6 +39,7 @@ use api::{Body, Reply};
 use secrecy::{ExposeSecret, SecretString};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use zeroize::Zeroizing;
 
 /// Where keys live unless `SAFEKEYS_VAULT_PATH` says otherwise.
 pub const DEFAULT_PATH: &str = "secret/safekeys";
@@ -234,7 +235,13 @@ impl Vault {
     pub fn write(&self, token: &SecretString, name: &str, value: &SecretString) -> Result<u64> {
         let path = self.secret_path(name)?;
         let body = api::write_body(value.expose_secret());
-        let reply = self.call("POST", &path, Some(token), Some(&body))?;
+        let reply = self.call_with(
+            "POST",
+            &path,
+            Some(token),
+            Some(&body),
+            &[value.expose_secret()],
+        )?;
         match reply.status {
             200 | 204 => Ok(api::written_version(&reply.body).unwrap_or(0)),
             _ => Err(self.failure(&reply, token, &path, &format!("writing {name}"))),
@@ -286,7 +293,10 @@ impl Vault {
         }
         let path = format!("auth/{mount}/login");
         let body = api::approle_body(role_id, secret_id.map(|s| s.expose_secret()));
-        let reply = self.call("POST", &path, None, Some(&body))?;
+        let sent: Vec<&str> = std::iter::once(role_id)
+            .chain(secret_id.map(|s| s.expose_secret()))
+            .collect();
+        let reply = self.call_with("POST", &path, None, Some(&body), &sent)?;
         match reply.status {
             200 => api::login(&reply.body).ok_or_else(|| self.unexpected(&path)),
             // The server's message ("invalid role or secret ID") names no secret.
@@ -295,7 +305,7 @@ impl Vault {
                 format!(
                     "AppRole login at {}/v1/{path} was refused: {}",
                     self.address,
-                    api::errors(&reply.body).unwrap_or_else(|| "permission denied".into())
+                    api::errors(&reply).unwrap_or_else(|| "permission denied".into())
                 ),
             )),
             _ => Err(self.status_error(&reply, &path)),
@@ -321,6 +331,20 @@ impl Vault {
         api_path: &str,
         token: Option<&SecretString>,
         body: Option<&[u8]>,
+    ) -> Result<Reply> {
+        self.call_with(method, api_path, token, body, &[])
+    }
+
+    /// [`Vault::call`], where `secrets_sent` are the secrets in `body`: with the
+    /// token, the reply's text is scrubbed of them before any message
+    /// quotes it (a server may echo what it was sent).
+    fn call_with(
+        &self,
+        method: &str,
+        api_path: &str,
+        token: Option<&SecretString>,
+        body: Option<&[u8]>,
+        secrets_sent: &[&str],
     ) -> Result<Reply> {
         let url = self.address.url(&format!("v1/{api_path}"));
         let mut headers: Vec<(&str, &str)> = vec![("X-Vault-Request", "true")];
@@ -355,7 +379,18 @@ impl Vault {
         let mut response = sent.map_err(|e| self.transport_error(e))?;
         let status = response.status().as_u16();
         let body = Body::read(response.body_mut()).map_err(|e| self.transport_error(e))?;
-        Ok(Reply { status, body })
+        let scrub = token
+            .map(|t| t.expose_secret())
+            .into_iter()
+            .chain(secrets_sent.iter().copied())
+            .filter(|s| !s.is_empty())
+            .map(|s| Zeroizing::new(s.to_string()))
+            .collect();
+        Ok(Reply {
+            status,
+            body,
+            scrub,
+        })
     }
 
     fn transport_error(&self, err: ureq::Error) -> Error {
@@ -444,7 +479,7 @@ impl Vault {
     }
 
     fn status_error(&self, reply: &Reply, path: &str) -> Error {
-        let detail = api::errors(&reply.body)
+        let detail = api::errors(reply)
             .map(|e| format!(": {e}"))
             .unwrap_or_default();
         let at = &self.address;

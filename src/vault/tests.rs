@@ -185,6 +185,74 @@ fn localhost_works_end_to_end_without_dns() {
 const READ_K: &str = r#"{"data":{"data":{"value":"v"}}}"#;
 
 #[test]
+fn no_message_shows_user_info_query_or_fragment() {
+    for (text, secret) in [
+        ("user:PASSWORD1@vault.invalid:8200", "PASSWORD1"),
+        ("ftp://u:PASSWORD2@vault.invalid", "PASSWORD2"),
+        (
+            "https://vault.invalid:8200/?token=s.QUERYTOKEN",
+            "QUERYTOKEN",
+        ),
+        ("https://vault.invalid:8200/v1#s.FRAGTOKEN", "FRAGTOKEN"),
+        ("http://u:PASS/WORD3@vault.invalid", "WORD3"),
+        ("http://u:PASSWORD4@localhost:8200", "PASSWORD4"),
+        ("http://vault.invalid/?token=s.HTTPTOKEN", "HTTPTOKEN"),
+        ("https://u:PA?SS#WORD5@vault.invalid", "WORD5"),
+    ] {
+        let err = Address::parse(text).unwrap_err().to_string();
+        assert!(!err.contains(secret), "{text}: {err}");
+        assert!(!err.contains("u:"), "{text}: {err}");
+        let err = Vault::new(&Config {
+            address: text.to_string(),
+            ..Config::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(!err.contains(secret), "{text}: {err}");
+    }
+    assert_eq!(
+        address::redacted("https://u:p@h.invalid:1/base?token=t#f"),
+        "https://h.invalid:1/base"
+    );
+}
+
+fn leak(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
+#[test]
+fn a_reply_that_quotes_the_token_or_value_is_scrubbed() {
+    let quoting = leak(format!("{{\"errors\":[\"token {TOKEN} is malformed\"]}}"));
+    let value = "VALUE-s3cr3t-written";
+    let echoing = leak(format!(
+        "{{\"errors\":[\"1 error occurred:\\n\\t* cannot store {value} for {TOKEN}\"]}}"
+    ));
+    let (address, _requests) = serve(vec![
+        ("GET /v1/secret/data/safekeys/K", 400, quoting),
+        ("POST /v1/secret/data/safekeys/K", 500, echoing),
+        ("POST /v1/auth/approle/login", 400, echoing),
+    ]);
+    let v = client(&address, DEFAULT_TIMEOUT);
+    let err = v.read(&token(), "K").unwrap_err().to_string();
+    assert!(!err.contains(TOKEN), "{err}");
+    assert!(err.contains("token [redacted] is malformed"), "{err}");
+    let secret = SecretString::from(value.to_string());
+    let err = v.write(&token(), "K", &secret).unwrap_err().to_string();
+    assert!(!err.contains(TOKEN) && !err.contains(value), "{err}");
+    assert!(
+        err.contains("cannot store [redacted] for [redacted]"),
+        "{err}"
+    );
+    // AppRole sends no token but credentials: the role and secret ids.
+    let secret_id = SecretString::from(TOKEN.to_string());
+    let err = v
+        .approle_login("approle", value, Some(&secret_id))
+        .unwrap_err()
+        .to_string();
+    assert!(!err.contains(TOKEN) && !err.contains(value), "{err}");
+}
+
+#[test]
 fn credentials_in_the_address_are_refused_without_echoing_them() {
     let err = Address::parse("https://admin:hunter2secret@vault.example.com").unwrap_err();
     assert!(!err.to_string().contains("hunter2secret"), "{err}");
