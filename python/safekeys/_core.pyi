@@ -7,7 +7,12 @@ from typing import Optional, Union, final
 _Path = Union[str, os.PathLike[str]]
 
 __version__: str
+
+class InternalError(RuntimeError):
+    """A panic inside the core, raised by the call that hit it (never
+    PanicException); its text never includes the panic's message."""
 __all__ = [
+    "InternalError",
     "MIN_SECRET_CHARS",
     "TEMP_MARK",
     "VAULT_DEFAULT_PATH",

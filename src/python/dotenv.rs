@@ -127,13 +127,15 @@ fn values_from_text<'py>(
     dialect: &str,
     environ: &Bound<'py, PyAny>,
 ) -> PyResult<(Bound<'py, PyAny>, Vec<usize>)> {
-    values_of(
-        py,
-        text,
-        None,
-        options(interpolate, document_first, dialect)?,
-        environ,
-    )
+    super::guard(|| {
+        values_of(
+            py,
+            text,
+            None,
+            options(interpolate, document_first, dialect)?,
+            environ,
+        )
+    })
 }
 
 /// Values of several `.env` texts read as layers: `(dict, invalid_lines per text)`.
@@ -147,9 +149,11 @@ fn values_from_layers<'py>(
     dialect: &str,
     environ: &Bound<'py, PyAny>,
 ) -> PyResult<(Bound<'py, PyAny>, Vec<Vec<usize>>)> {
-    let options = options(interpolate, document_first, dialect)?;
-    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-    read_layers(py, &texts, None, options, environ)
+    super::guard(|| {
+        let options = options(interpolate, document_first, dialect)?;
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        read_layers(py, &texts, None, options, environ)
+    })
 }
 
 /// Values of a UTF-8 `.env` file, or `None` when it is not a file or FIFO.
@@ -163,42 +167,52 @@ fn values_from_file<'py>(
     dialect: &str,
     environ: &Bound<'py, PyAny>,
 ) -> PyResult<Option<(Bound<'py, PyAny>, Vec<usize>)>> {
-    let options = options(interpolate, document_first, dialect)?;
-    match py.detach(|| source::read_if_exists(&path))? {
-        Some(text) => values_of(py, &text, Some(&path), options, environ).map(Some),
-        None => Ok(None),
-    }
+    super::guard(|| {
+        let options = options(interpolate, document_first, dialect)?;
+        match py.detach(|| source::read_if_exists(&path))? {
+            Some(text) => values_of(py, &text, Some(&path), options, environ).map(Some),
+            None => Ok(None),
+        }
+    })
 }
 
 /// A UTF-8 file's text with universal newlines, as Python's `open()` reads it.
 #[pyfunction]
 fn read_text(py: Python<'_>, path: PathBuf) -> PyResult<String> {
-    Ok(py.detach(|| source::read(&path))?)
+    super::guard(|| Ok(py.detach(|| source::read(&path))?))
 }
 
 #[pyfunction]
-fn is_file_or_fifo(path: PathBuf) -> bool {
-    source::is_file_or_fifo(&path)
+fn is_file_or_fifo(path: PathBuf) -> PyResult<bool> {
+    super::guard(|| Ok(source::is_file_or_fifo(&path)))
 }
 
 /// `(new_text, found, invalid_lines)` after replacing or appending `key`.
 #[pyfunction]
-fn set_key_in_text(text: &str, key: &str, line: &str) -> (String, bool, Vec<usize>) {
-    let r = rewrite::set_key(text, key, line);
-    (r.text, r.found, r.invalid_lines)
+fn set_key_in_text(text: &str, key: &str, line: &str) -> PyResult<(String, bool, Vec<usize>)> {
+    super::guard(|| {
+        Ok({
+            let r = rewrite::set_key(text, key, line);
+            (r.text, r.found, r.invalid_lines)
+        })
+    })
 }
 
 /// `(new_text, found, invalid_lines)` after removing `key`.
 #[pyfunction]
-fn unset_key_in_text(text: &str, key: &str) -> (String, bool, Vec<usize>) {
-    let r = rewrite::unset_key(text, key);
-    (r.text, r.found, r.invalid_lines)
+fn unset_key_in_text(text: &str, key: &str) -> PyResult<(String, bool, Vec<usize>)> {
+    super::guard(|| {
+        Ok({
+            let r = rewrite::unset_key(text, key);
+            (r.text, r.found, r.invalid_lines)
+        })
+    })
 }
 
 /// Permission bits to keep when replacing `path` (None unless a regular file).
 #[pyfunction]
-fn preserved_mode(path: PathBuf) -> Option<u32> {
-    rewrite::preserved_mode(&path)
+fn preserved_mode(path: PathBuf) -> PyResult<Option<u32>> {
+    super::guard(|| Ok(rewrite::preserved_mode(&path)))
 }
 
 /// Replace `path` with `data` atomically (temp file in the same directory, rename).
@@ -210,14 +224,16 @@ fn write_atomic(
     data: &Bound<'_, PyBytes>,
     mode: Option<u32>,
 ) -> PyResult<()> {
-    let bytes = data.as_bytes();
-    Ok(py.detach(|| rewrite::write_atomic(&path, bytes, mode))?)
+    super::guard(|| {
+        let bytes = data.as_bytes();
+        Ok(py.detach(|| rewrite::write_atomic(&path, bytes, mode))?)
+    })
 }
 
 /// The first `dir/filename` that exists from `start` up to the root.
 #[pyfunction]
 fn find_upwards(start: PathBuf, filename: PathBuf) -> PyResult<Option<std::ffi::OsString>> {
-    Ok(find::find_upwards(&start, &filename)?.map(PathBuf::into_os_string))
+    super::guard(|| Ok(find::find_upwards(&start, &filename)?.map(PathBuf::into_os_string)))
 }
 
 pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

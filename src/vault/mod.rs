@@ -47,6 +47,9 @@ pub const DEFAULT_PATH: &str = "secret/safekeys";
 pub const DEFAULT_ADDRESS: &str = "https://127.0.0.1:8200";
 /// How long one request may take unless the caller says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The longest timeout a client takes (a day): deadlines are computed by
+/// adding it to the clock, which must not overflow.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(86_400);
 /// The field of each KV v2 secret that holds the key's value.
 pub const FIELD: &str = "value";
 
@@ -131,10 +134,13 @@ impl Vault {
     pub fn new(config: &Config) -> Result<Vault> {
         let address = Address::parse(&config.address)?;
         let (mount, prefix) = split_path(config.path.as_deref().unwrap_or(DEFAULT_PATH))?;
-        if config.timeout.is_zero() {
+        if config.timeout.is_zero() || config.timeout > MAX_TIMEOUT {
             return Err(Error::vault(
                 VaultFailure::Config,
-                "the Vault timeout must be a positive number of seconds",
+                format!(
+                    "the Vault timeout must be a positive number of seconds, at most {}",
+                    MAX_TIMEOUT.as_secs()
+                ),
             ));
         }
         let namespace = match config.namespace.as_deref().map(str::trim) {
