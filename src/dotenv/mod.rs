@@ -9,7 +9,7 @@ pub mod rewrite;
 pub mod source;
 
 use crate::error::{Error, Result};
-use crate::hash::FxBuild;
+use crate::hash::FastBuild;
 use interpolate::Scope;
 
 /// The longest value `${...}` expansion may build unless
@@ -32,7 +32,7 @@ pub fn max_value_size() -> usize {
 }
 
 /// Keys in first-appearance order with their values (`None` for bare keys).
-pub type ValueMap = indexmap::IndexMap<String, Option<String>, FxBuild>;
+pub type ValueMap = indexmap::IndexMap<String, Option<String>, FastBuild>;
 
 /// Which reading of the `.env` syntax to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

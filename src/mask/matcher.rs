@@ -7,7 +7,7 @@
 //! verified, by extending the match both ways. Patterns shorter than
 //! `MIN_RUN` must match whole and get their own, denser sampled filter.
 
-use crate::hash::FxBuild;
+use crate::hash::FastBuild;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use zeroize::Zeroizing;
@@ -18,8 +18,8 @@ const Q: usize = 4;
 const BITSET_BITS: u32 = 20;
 
 // 4-grams packed in a u32 hash well with the Fx hash, at a fraction of SipHash's cost.
-type GramMap<V> = HashMap<u32, V, FxBuild>;
-type GramSet = HashSet<u32, FxBuild>;
+type GramMap<V> = HashMap<u32, V, FastBuild>;
+type GramSet = HashSet<u32, FastBuild>;
 
 /// A found run: `range` in the text, of the pattern owned by `secret`.
 #[derive(Debug, Clone, PartialEq, Eq)]
