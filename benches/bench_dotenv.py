@@ -26,6 +26,7 @@ Usage::
     python benches/bench_dotenv.py --quick    # CI smoke run (< 30 s)
     python benches/bench_dotenv.py --full --timeout 300  # python-dotenv interpolating 100k
     python benches/bench_dotenv.py --json results.json
+    python benches/bench_dotenv.py --structured 1000000 --repeats 3 --timeout 120
 """
 
 from __future__ import annotations
@@ -525,8 +526,68 @@ def _plan(args: argparse.Namespace) -> list[tuple[str, int, list[str]]]:
     return [step for step in plan if not args.only or step[0] in args.only]
 
 
+STRUCTURED = {
+    # What a generated or exported .env looks like: K0 .. K999999.
+    "natural": lambda i: f"K{i}",
+    # Keys sharing a 12-character prefix: what broke the old Fx hash.
+    "shared-prefix": lambda i: f"SERVICE_APP_{i:07d}",
+}
+
+_DOTENV_CHILD = """
+import sys, time, dotenv
+t = time.perf_counter()
+dotenv.dotenv_values(sys.argv[1], interpolate=sys.argv[2] == "1")
+print(time.perf_counter() - t)
+"""
+
+
+def structured_keys(lines: int, repeats: int, timeout: float) -> str:
+    """Time ``dotenv_values`` on ``lines`` keys of each STRUCTURED shape,
+    with and without interpolation; python-dotenv runs in a child killed
+    after ``timeout`` seconds. Returns a Markdown table."""
+    rows = [
+        f"## Structured keys, {lines:,} lines (`KEY=value<i>`)",
+        "",
+        "| keys | library | interpolate=False | interpolate=True |",
+        "|---|---|---:|---:|",
+    ]
+    with tempfile.TemporaryDirectory(prefix="safekeys-bench-") as tmp:
+        for shape, key in STRUCTURED.items():
+            path = Path(tmp) / f"{shape}.env"
+            path.write_text("".join(f"{key(i)}=value{i}\n" for i in range(lines)))
+            cells = []
+            for interpolate in (False, True):
+                call = partial(safekeys.dotenv_values, path, interpolate=interpolate)
+                call()
+                times = [_time_once(call)[0] for _ in range(repeats)]
+                cells.append(_fmt(statistics.median(times)))
+            rows.append(f"| {shape} | safekeys | {cells[0]} | {cells[1]} |")
+            cells = []
+            for interpolate in (False, True):
+                try:
+                    out = subprocess.run(
+                        [sys.executable, "-c", _DOTENV_CHILD, str(path), str(int(interpolate))],
+                        capture_output=True,
+                        text=True,
+                        timeout=timeout,
+                        check=True,
+                    )
+                    cells.append(_fmt(float(out.stdout)))
+                except subprocess.TimeoutExpired:
+                    cells.append(f"> {timeout:.0f} s (timed out)")
+            rows.append(f"| {shape} | python-dotenv (1 run) | {cells[0]} | {cells[1]} |")
+            print("\n".join(rows[-2:]), file=sys.stderr)
+    return "\n".join(rows) + "\n"
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--structured",
+        type=int,
+        metavar="LINES",
+        help="only time structured keys (K0.., shared prefixes) at LINES lines, e.g. 1000000",
+    )
     parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller files")
     parser.add_argument(
         "--full", action="store_true", help="also time python-dotenv with interpolation at 100k"
@@ -557,6 +618,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = parser.parse_args(argv)
     repeats = args.repeats or (3 if args.quick else 7)
     timeout = args.timeout or (3.0 if args.quick else 120.0)
+    if args.structured:
+        print(structured_keys(args.structured, repeats, timeout))
+        return 0
 
     plan = _plan(args)
     results: dict[tuple[str, str, int], Measurement] = {}

@@ -16,6 +16,14 @@ pub enum Error {
         column: usize,
         offset: usize,
     },
+    /// Expanding `${...}` references made the value of the statement at
+    /// `line` longer than `limit` bytes (or more than memory could hold).
+    /// `path` is the file, when known.
+    ValueTooLarge {
+        path: Option<PathBuf>,
+        line: usize,
+        limit: usize,
+    },
     /// The directory `find_dotenv` should start from does not exist.
     StartNotFound { path: PathBuf },
     /// The OS keyring could not do what was asked. `message` names the
@@ -132,6 +140,22 @@ impl Error {
         }
     }
 
+    /// This error, naming `file` if it is about a document read without a name.
+    pub fn with_path(self, file: impl Into<PathBuf>) -> Self {
+        match self {
+            Error::ValueTooLarge {
+                path: None,
+                line,
+                limit,
+            } => Error::ValueTooLarge {
+                path: Some(file.into()),
+                line,
+                limit,
+            },
+            other => other,
+        }
+    }
+
     /// The keyring failure kind, if this is a keyring error.
     pub fn keyring_kind(&self) -> Option<KeyringFailure> {
         match self {
@@ -155,6 +179,17 @@ impl fmt::Display for Error {
                 "{} is not valid UTF-8: invalid byte at line {line}, column {column} (byte offset {offset})",
                 path.display()
             ),
+            Error::ValueTooLarge { path, line, limit } => {
+                match path {
+                    Some(path) => write!(f, "{}, line {line}", path.display())?,
+                    None => write!(f, "line {line}")?,
+                }
+                write!(
+                    f,
+                    ": a ${{...}} expansion makes a value longer than {limit} bytes \
+                     (SAFEKEYS_MAX_VALUE_SIZE)"
+                )
+            }
             Error::StartNotFound { .. } => f.write_str("Starting path not found"),
             Error::Keyring { message, .. } => f.write_str(message),
             Error::Vault { message, .. } => f.write_str(message),

@@ -70,40 +70,71 @@ pub struct Scope<'e, 'v> {
     pub document_first: bool,
 }
 
-impl Scope<'_, '_> {
-    fn lookup(&mut self, name: &str) -> Option<String> {
+/// An expanded value would pass the size limit, or could not be allocated.
+#[derive(Debug, PartialEq, Eq)]
+pub struct TooLarge;
+
+impl<'v> Scope<'_, 'v> {
+    fn lookup(&mut self, name: &str) -> Option<Cow<'v, str>> {
         // A bare key (bound to None) expands to "", not to the default.
-        let from_document =
-            |resolved: &ValueMap| resolved.get(name).map(|v| v.clone().unwrap_or_default());
+        let resolved = self.resolved;
+        let from_document = || {
+            resolved
+                .get(name)
+                .map(|v| Cow::Borrowed(v.as_deref().unwrap_or_default()))
+        };
         if self.document_first {
-            from_document(self.resolved).or_else(|| (self.environ)(name))
+            from_document().or_else(|| (self.environ)(name).map(Cow::Owned))
         } else {
-            (self.environ)(name).or_else(|| from_document(self.resolved))
+            (self.environ)(name).map(Cow::Owned).or_else(from_document)
         }
     }
 
-    /// Expand every reference in `value`.
-    pub fn expand<'a>(&mut self, value: Cow<'a, str>) -> Cow<'a, str> {
+    /// Expand every reference in `value`, refusing a result longer than
+    /// `limit` bytes: values that each reference the previous one twice
+    /// double at every line, and forty lines would ask for terabytes.
+    pub fn expand<'a>(
+        &mut self,
+        value: Cow<'a, str>,
+        limit: usize,
+    ) -> Result<Cow<'a, str>, TooLarge> {
         if !value.contains("${") {
-            return value;
+            return Ok(value);
         }
         let refs = references(&value);
         if refs.is_empty() {
-            return value;
+            return Ok(value);
         }
-        let mut out = String::with_capacity(value.len());
+        let mut out = String::new();
         let mut cursor = 0;
         for reference in &refs {
-            out.push_str(&value[cursor..reference.span.start]);
+            push_bounded(&mut out, &value[cursor..reference.span.start], limit)?;
             match self.lookup(reference.name) {
-                Some(found) => out.push_str(&found),
-                None => out.push_str(reference.default.unwrap_or("")),
+                Some(found) => push_bounded(&mut out, &found, limit)?,
+                None => push_bounded(&mut out, reference.default.unwrap_or(""), limit)?,
             }
             cursor = reference.span.end;
         }
-        out.push_str(&value[cursor..]);
-        Cow::Owned(out)
+        push_bounded(&mut out, &value[cursor..], limit)?;
+        Ok(Cow::Owned(out))
     }
+}
+
+/// `out.push_str(piece)`, unless that passes `limit` or the allocation
+/// fails: either is an error to report, not a reason to abort the process.
+fn push_bounded(out: &mut String, piece: &str, limit: usize) -> Result<(), TooLarge> {
+    let wanted = out.len().checked_add(piece.len()).ok_or(TooLarge)?;
+    if wanted > limit {
+        return Err(TooLarge);
+    }
+    if wanted > out.capacity() {
+        // Doubling as push_str would, but never past the limit.
+        let target = wanted.max(out.capacity().saturating_mul(2)).min(limit);
+        out.try_reserve_exact(target - out.len())
+            .map_err(|_| TooLarge)?;
+    }
+    out.push_str(piece);
+    Ok(())
 }
 
 #[cfg(test)]
@@ -130,7 +161,28 @@ mod tests {
             resolved: &resolved,
             document_first,
         };
-        scope.expand(Cow::Borrowed(value)).into_owned()
+        scope
+            .expand(Cow::Borrowed(value), usize::MAX)
+            .unwrap()
+            .into_owned()
+    }
+
+    #[test]
+    fn expansion_stops_at_the_limit() {
+        let resolved: ValueMap = [("A".to_string(), Some("x".repeat(10)))]
+            .into_iter()
+            .collect();
+        let mut scope = Scope {
+            environ: &mut |_: &str| None,
+            resolved: &resolved,
+            document_first: true,
+        };
+        assert_eq!(
+            scope.expand(Cow::Borrowed("${A}${A}"), 20).unwrap().len(),
+            20
+        );
+        assert_eq!(scope.expand(Cow::Borrowed("${A}${A}!"), 20), Err(TooLarge));
+        assert_eq!(scope.expand(Cow::Borrowed("${A}${A}"), 19), Err(TooLarge));
     }
 
     #[test]

@@ -8,11 +8,31 @@ pub mod parser;
 pub mod rewrite;
 pub mod source;
 
-use crate::hash::FxBuild;
+use crate::error::{Error, Result};
+use crate::hash::FastBuild;
 use interpolate::Scope;
 
+/// The longest value `${...}` expansion may build unless
+/// `SAFEKEYS_MAX_VALUE_SIZE` says otherwise: far beyond any real setting,
+/// far below what would exhaust memory.
+pub const DEFAULT_MAX_VALUE_SIZE: usize = 64 * 1024 * 1024;
+
+/// The environment variable that sets the expansion limit, in bytes.
+pub const MAX_VALUE_SIZE_VAR: &str = "SAFEKEYS_MAX_VALUE_SIZE";
+
+/// The expansion limit: `SAFEKEYS_MAX_VALUE_SIZE` (a positive number of
+/// bytes) when set, else [`DEFAULT_MAX_VALUE_SIZE`]. A value that is not a
+/// positive integer is ignored, as a typo must not turn the limit off.
+pub fn max_value_size() -> usize {
+    std::env::var(MAX_VALUE_SIZE_VAR)
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(DEFAULT_MAX_VALUE_SIZE)
+}
+
 /// Keys in first-appearance order with their values (`None` for bare keys).
-pub type ValueMap = indexmap::IndexMap<String, Option<String>, FxBuild>;
+pub type ValueMap = indexmap::IndexMap<String, Option<String>, FastBuild>;
 
 /// Which reading of the `.env` syntax to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -33,6 +53,9 @@ pub struct Options {
     /// When expanding, values from the document win over the environment
     /// (python-dotenv's `override=True`, always the case for `dotenv_values`).
     pub document_first: bool,
+    /// The longest value expansion may build, in bytes; longer is
+    /// [`Error::ValueTooLarge`]. The default reads [`max_value_size`].
+    pub max_value_size: usize,
 }
 
 impl Default for Options {
@@ -41,6 +64,7 @@ impl Default for Options {
             dialect: Dialect::PythonDotenv,
             interpolate: true,
             document_first: true,
+            max_value_size: max_value_size(),
         }
     }
 }
@@ -60,15 +84,15 @@ pub fn values(
     text: &str,
     options: Options,
     environ: &mut dyn FnMut(&str) -> Option<String>,
-) -> Values {
+) -> Result<Values> {
     let Layered {
         values,
         mut invalid_lines,
-    } = layered(&[text], options, environ);
-    Values {
+    } = layered(&[text], options, environ)?;
+    Ok(Values {
         values,
         invalid_lines: invalid_lines.pop().unwrap_or_default(),
-    }
+    })
 }
 
 /// The values of several documents read as layers: each is parsed on its
@@ -86,7 +110,7 @@ pub fn layered(
     texts: &[&str],
     options: Options,
     environ: &mut dyn FnMut(&str) -> Option<String>,
-) -> Layered {
+) -> Result<Layered> {
     let mut out = Layered::default();
     for text in texts {
         out.values.reserve(text.len() / 32);
@@ -109,7 +133,14 @@ pub fn layered(
                         resolved: &out.values,
                         document_first: options.document_first,
                     };
-                    Some(scope.expand(value).into_owned())
+                    let expanded = scope.expand(value, options.max_value_size).map_err(
+                        |interpolate::TooLarge| Error::ValueTooLarge {
+                            path: None,
+                            line: binding.line,
+                            limit: options.max_value_size,
+                        },
+                    )?;
+                    Some(expanded.into_owned())
                 }
                 other => other.map(|v| v.into_owned()),
             };
@@ -117,7 +148,7 @@ pub fn layered(
         }
         out.invalid_lines.push(invalid);
     }
-    out
+    Ok(out)
 }
 
 /// Hand each key and value of `texts` (read as `layered` does) to `put`, in
@@ -129,15 +160,15 @@ pub fn read_into(
     options: Options,
     environ: &mut dyn FnMut(&str) -> Option<String>,
     put: &mut dyn FnMut(&str, Option<&str>),
-) -> Vec<Vec<usize>> {
+) -> Result<Vec<Vec<usize>>> {
     if options.interpolate || options.dialect == Dialect::Dotenvy {
-        let read = layered(texts, options, environ);
+        let read = layered(texts, options, environ)?;
         for (key, value) in &read.values {
             put(key, value.as_deref());
         }
-        return read.invalid_lines;
+        return Ok(read.invalid_lines);
     }
-    texts
+    Ok(texts
         .iter()
         .map(|text| {
             let mut invalid = Vec::new();
@@ -151,7 +182,7 @@ pub fn read_into(
             }
             invalid
         })
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]
@@ -169,8 +200,9 @@ mod tests {
             let mut seen: ValueMap = ValueMap::default();
             let invalid = read_into(&[text], options, &mut no_env, &mut |k, v| {
                 seen.insert(k.to_string(), v.map(str::to_string));
-            });
-            let mapped = values(text, options, &mut no_env);
+            })
+            .unwrap();
+            let mapped = values(text, options, &mut no_env).unwrap();
             assert_eq!(seen, mapped.values);
             assert_eq!(invalid, vec![mapped.invalid_lines]);
         }
@@ -182,7 +214,7 @@ mod tests {
 
     #[test]
     fn duplicates_keep_first_position_and_last_value() {
-        let v = values("A=1\nB=2\nA=3\n", Options::default(), &mut no_env);
+        let v = values("A=1\nB=2\nA=3\n", Options::default(), &mut no_env).unwrap();
         let pairs: Vec<_> = v.values.iter().collect();
         assert_eq!(pairs[0], (&"A".to_string(), &Some("3".to_string())));
         assert_eq!(pairs[1], (&"B".to_string(), &Some("2".to_string())));
@@ -190,7 +222,7 @@ mod tests {
 
     #[test]
     fn later_values_see_earlier_ones() {
-        let v = values("A=1\nB=${A}2\nC=${D}\nD=4", Options::default(), &mut no_env);
+        let v = values("A=1\nB=${A}2\nC=${D}\nD=4", Options::default(), &mut no_env).unwrap();
         assert_eq!(v.values["B"].as_deref(), Some("12"));
         assert_eq!(v.values["C"].as_deref(), Some(""));
     }
@@ -199,14 +231,14 @@ mod tests {
     fn environment_precedence() {
         let mut env = |n: &str| (n == "A").then(|| "env".to_string());
         let doc = "A=doc\nB=${A}";
-        let first = values(doc, Options::default(), &mut env);
+        let first = values(doc, Options::default(), &mut env).unwrap();
         assert_eq!(first.values["B"].as_deref(), Some("doc"));
         let env_first = Options {
             document_first: false,
             ..Options::default()
         };
         assert_eq!(
-            values(doc, env_first, &mut env).values["B"].as_deref(),
+            values(doc, env_first, &mut env).unwrap().values["B"].as_deref(),
             Some("env")
         );
     }
@@ -218,7 +250,7 @@ mod tests {
             ..Options::default()
         };
         assert_eq!(
-            values("A=${B}", raw, &mut no_env).values["A"].as_deref(),
+            values("A=${B}", raw, &mut no_env).unwrap().values["A"].as_deref(),
             Some("${B}")
         );
     }
@@ -232,7 +264,7 @@ mod tests {
         let mut env = |n: &str| (n == "PORT").then(|| "80".to_string());
         let base = "HOST=prod\nPORT=1\nOPEN=\"unterminated\n";
         let local = "HOST=localhost\nURL=http://${HOST}:${PORT}\n";
-        let l = layered(&[base, local], env_first, &mut env);
+        let l = layered(&[base, local], env_first, &mut env).unwrap();
         assert_eq!(l.values["HOST"].as_deref(), Some("localhost"));
         assert_eq!(l.values["URL"].as_deref(), Some("http://localhost:80"));
         assert_eq!(l.invalid_lines, vec![vec![3], vec![]]);
@@ -242,8 +274,67 @@ mod tests {
 
     #[test]
     fn invalid_lines_are_reported() {
-        let v = values("A=1\nB C\nD=\"x\n", Options::default(), &mut no_env);
+        let v = values("A=1\nB C\nD=\"x\n", Options::default(), &mut no_env).unwrap();
         assert_eq!(v.invalid_lines, vec![2, 3]);
         assert_eq!(v.values.len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+
+    /// 40 lines, each value twice the one before: 4 * 2^39 bytes in the end.
+    fn doubling(lines: usize) -> String {
+        let mut text = String::from("K0=aaaa\n");
+        for i in 1..lines {
+            text.push_str(&format!("K{i}=${{K{p}}}${{K{p}}}\n", p = i - 1));
+        }
+        text
+    }
+
+    #[test]
+    fn doubling_values_stop_at_the_limit_with_the_line() {
+        let err = values(&doubling(40), Options::default(), &mut |_| None).unwrap_err();
+        // 4 * 2^24 = 64 MiB fits; line 26 (K25... K0 is line 1) would be 128 MiB.
+        match &err {
+            Error::ValueTooLarge { path, line, limit } => {
+                assert_eq!((path, *line, *limit), (&None, 26, DEFAULT_MAX_VALUE_SIZE));
+            }
+            other => panic!("{other:?}"),
+        }
+        let message = err.with_path(".env").to_string();
+        assert_eq!(
+            message,
+            ".env, line 26: a ${...} expansion makes a value longer than 67108864 bytes \
+             (SAFEKEYS_MAX_VALUE_SIZE)"
+        );
+        assert!(!message.contains("aaaa"));
+    }
+
+    #[test]
+    fn the_limit_is_an_option() {
+        let small = Options {
+            max_value_size: 64,
+            ..Options::default()
+        };
+        let err = values(&doubling(10), small, &mut |_| None).unwrap_err();
+        assert!(
+            matches!(err, Error::ValueTooLarge { line: 6, .. }),
+            "{err:?}"
+        );
+        assert!(!err.to_string().contains("aaaa"));
+        // Without expansion nothing grows: the file's own size bounds it.
+        let raw = Options {
+            interpolate: false,
+            ..small
+        };
+        assert_eq!(
+            values(&doubling(10), raw, &mut |_| None)
+                .unwrap()
+                .values
+                .len(),
+            10
+        );
     }
 }

@@ -94,11 +94,23 @@ fn mode_bits(_meta: &fs::Metadata) -> Option<u32> {
     None
 }
 
-/// Write `bytes` to `path` through a `.tmp_*` file in the same directory and
-/// a rename, so readers see the old file or the new one, never a mix.
+/// What every temporary file of [`write_atomic`] has in its name, after the
+/// target's name: `.env` is written through `.env.safekeys-tmp-1a2b3c4d`.
+/// A killed write leaves one behind holding the new text, so it must fall
+/// under the target's ignore rules (`.env*`) and be recognisable as stale.
+pub const TEMP_MARK: &str = ".safekeys-tmp-";
+
+/// Longest target name kept whole in a temporary name: with the mark and
+/// the suffix it stays under the usual 255-byte limit of a file name.
+const MAX_NAME_KEPT: usize = 200;
+
+/// Write `bytes` to `path` through a temporary file beside it (named for
+/// it, see [`TEMP_MARK`]) and a rename, so readers see the old file or the
+/// new one, never a mix.
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<()> {
-    let dir = absolute_parent(path)?;
-    let (tmp_path, mut file) = create_temp(&dir)?;
+    let absolute = super::find::abspath(path)?;
+    let dir = absolute_parent(&absolute);
+    let (tmp_path, mut file) = create_temp(&dir, &temp_stem(&absolute))?;
     let written = file
         .write_all(bytes)
         .and_then(|()| file.sync_all())
@@ -112,15 +124,32 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<()> 
 }
 
 /// `os.path.dirname(os.path.abspath(path))`, where python-dotenv puts its temp file.
-fn absolute_parent(path: &Path) -> Result<PathBuf> {
-    let mut absolute = super::find::abspath(path)?;
-    if !absolute.pop() {
-        absolute = PathBuf::from("/");
+fn absolute_parent(absolute: &Path) -> PathBuf {
+    let mut dir = absolute.to_path_buf();
+    if !dir.pop() {
+        dir = PathBuf::from("/");
     }
-    Ok(absolute)
+    dir
 }
 
-fn create_temp(dir: &Path) -> Result<(PathBuf, fs::File)> {
+/// `<target name>.safekeys-tmp-`: the name without its random suffix.
+fn temp_stem(target: &Path) -> String {
+    let mut name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if name.len() > MAX_NAME_KEPT {
+        let cut = (0..=MAX_NAME_KEPT)
+            .rev()
+            .find(|&i| name.is_char_boundary(i))
+            .unwrap_or(0);
+        name.truncate(cut);
+    }
+    name.push_str(TEMP_MARK);
+    name
+}
+
+fn create_temp(dir: &Path, stem: &str) -> Result<(PathBuf, fs::File)> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -130,7 +159,7 @@ fn create_temp(dir: &Path) -> Result<(PathBuf, fs::File)> {
     }
     let mut last_error = None;
     for attempt in 0..16u32 {
-        let candidate = dir.join(format!(".tmp_{}", temp_suffix(attempt)));
+        let candidate = dir.join(format!("{stem}{}", temp_suffix(attempt)));
         match options.open(&candidate) {
             Ok(file) => return Ok((candidate, file)),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last_error = Some(e),
@@ -217,9 +246,74 @@ mod tests {
         let leftovers: Vec<_> = fs::read_dir(&dir)
             .unwrap()
             .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp_"))
+            .filter(|e| e.file_name().to_string_lossy().contains(TEMP_MARK))
             .collect();
         assert!(leftovers.is_empty());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// `fnmatch`-style `*` only, as a `.gitignore` line without slashes reads.
+    fn glob(pattern: &str, name: &str) -> bool {
+        match pattern.split_once('*') {
+            None => pattern == name,
+            Some((head, tail)) => {
+                name.len() >= head.len() + tail.len()
+                    && name.starts_with(head)
+                    && name.ends_with(tail)
+            }
+        }
+    }
+
+    #[test]
+    fn temporary_names_fall_under_the_targets_ignore_rules() {
+        let stem = temp_stem(Path::new("/project/.env"));
+        assert_eq!(stem, ".env.safekeys-tmp-");
+        let name = format!("{stem}{}", temp_suffix(0));
+        assert!(glob(".env*", &name), "{name}");
+        assert!(name.contains(TEMP_MARK), "{name}");
+        let local = format!(
+            "{}{}",
+            temp_stem(Path::new("/p/.env.local")),
+            temp_suffix(1)
+        );
+        assert!(
+            glob(".env.local*", &local) && glob(".env*", &local),
+            "{local}"
+        );
+        let long = "x".repeat(300);
+        assert!(temp_stem(Path::new(&long)).len() < 255 - 8);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_temporary_file_is_private_and_exclusive() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("safekeys-tmpname-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let (path, file) = create_temp(&dir, ".env.safekeys-tmp-").unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with(".env.safekeys-tmp-") && name.len() == 18 + 8,
+            "{name}"
+        );
+        let mode = file.metadata().unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        drop(file);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_failed_write_leaves_no_temporary_file() {
+        let dir = std::env::temp_dir().join(format!("safekeys-rwfail-{}", std::process::id()));
+        fs::create_dir_all(dir.join(".env")).unwrap();
+        // Renaming a file over a non-empty directory fails after the write.
+        fs::write(dir.join(".env/inner"), "x").unwrap();
+        assert!(write_atomic(&dir.join(".env"), b"new", None).is_err());
+        let names: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, [".env"]);
         fs::remove_dir_all(&dir).unwrap();
     }
 }

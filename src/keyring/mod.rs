@@ -134,6 +134,10 @@ pub struct Keyring {
     timeout: Duration,
 }
 
+/// The longest wait for one operation; longer timeouts are cut to it, so
+/// that no deadline computed from one can overflow the clock.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(86_400);
+
 impl Keyring {
     /// The platform's keyring.
     pub fn new(timeout: Duration) -> Keyring {
@@ -147,7 +151,7 @@ impl Keyring {
                 opener,
                 current: Mutex::new(None),
             }),
-            timeout,
+            timeout: timeout.min(MAX_TIMEOUT),
         }
     }
 

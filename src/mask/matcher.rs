@@ -21,7 +21,7 @@
 //! Patterns that must match whole (shorter than `MIN_RUN`, or asked to)
 //! have their own filter.
 
-use crate::hash::FxBuild;
+use crate::hash::FastBuild;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::ops::Range;
@@ -39,7 +39,7 @@ const MIN_BITS_LOG2: u32 = 20;
 const MAX_BITS_LOG2: u32 = 31;
 const NONE: u32 = u32::MAX;
 
-type GramMap<V> = HashMap<u32, V, FxBuild>;
+type GramMap<V> = HashMap<u32, V, FastBuild>;
 
 /// A found run: `range` in the text, of the pattern owned by `secret`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -540,7 +540,7 @@ pub struct Matcher {
     /// Hash of each pattern -> its secret. A probe sees 20 bytes, so where
     /// secrets share a long stretch it cannot tell whose a hit is; a hit
     /// that is a whole pattern is named after that pattern's secret.
-    exact: HashMap<u64, usize, FxBuild>,
+    exact: HashMap<u64, usize, FastBuild>,
 }
 
 impl Default for Matcher {

@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyType};
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn dialect(name: &str) -> PyResult<Dialect> {
     match name {
@@ -64,6 +64,7 @@ impl<'a, 'py> EnvironLookup<'a, 'py> {
 fn read_layers<'py>(
     py: Python<'py>,
     texts: &[&str],
+    path: Option<&Path>,
     options: Options,
     environ: &Bound<'py, PyAny>,
 ) -> PyResult<(Bound<'py, PyAny>, Vec<Vec<usize>>)> {
@@ -87,6 +88,10 @@ fn read_layers<'py>(
     );
     lookup.finish()?;
     put_error.map_or(Ok(()), Err)?;
+    let invalid = invalid.map_err(|e| match path {
+        Some(path) => e.with_path(path),
+        None => e,
+    })?;
     Ok((dict, invalid))
 }
 
@@ -94,10 +99,11 @@ fn read_layers<'py>(
 fn values_of<'py>(
     py: Python<'py>,
     text: &str,
+    path: Option<&Path>,
     options: Options,
     environ: &Bound<'py, PyAny>,
 ) -> PyResult<(Bound<'py, PyAny>, Vec<usize>)> {
-    let (dict, mut invalid) = read_layers(py, &[text], options, environ)?;
+    let (dict, mut invalid) = read_layers(py, &[text], path, options, environ)?;
     Ok((dict, invalid.pop().unwrap_or_default()))
 }
 
@@ -106,6 +112,7 @@ fn options(interpolate: bool, document_first: bool, dialect_name: &str) -> PyRes
         dialect: dialect(dialect_name)?,
         interpolate,
         document_first,
+        max_value_size: dotenv::max_value_size(),
     })
 }
 
@@ -120,12 +127,15 @@ fn values_from_text<'py>(
     dialect: &str,
     environ: &Bound<'py, PyAny>,
 ) -> PyResult<(Bound<'py, PyAny>, Vec<usize>)> {
-    values_of(
-        py,
-        text,
-        options(interpolate, document_first, dialect)?,
-        environ,
-    )
+    super::guard(|| {
+        values_of(
+            py,
+            text,
+            None,
+            options(interpolate, document_first, dialect)?,
+            environ,
+        )
+    })
 }
 
 /// Values of several `.env` texts read as layers: `(dict, invalid_lines per text)`.
@@ -139,9 +149,11 @@ fn values_from_layers<'py>(
     dialect: &str,
     environ: &Bound<'py, PyAny>,
 ) -> PyResult<(Bound<'py, PyAny>, Vec<Vec<usize>>)> {
-    let options = options(interpolate, document_first, dialect)?;
-    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-    read_layers(py, &texts, options, environ)
+    super::guard(|| {
+        let options = options(interpolate, document_first, dialect)?;
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        read_layers(py, &texts, None, options, environ)
+    })
 }
 
 /// Values of a UTF-8 `.env` file, or `None` when it is not a file or FIFO.
@@ -155,42 +167,52 @@ fn values_from_file<'py>(
     dialect: &str,
     environ: &Bound<'py, PyAny>,
 ) -> PyResult<Option<(Bound<'py, PyAny>, Vec<usize>)>> {
-    let options = options(interpolate, document_first, dialect)?;
-    match py.detach(|| source::read_if_exists(&path))? {
-        Some(text) => values_of(py, &text, options, environ).map(Some),
-        None => Ok(None),
-    }
+    super::guard(|| {
+        let options = options(interpolate, document_first, dialect)?;
+        match py.detach(|| source::read_if_exists(&path))? {
+            Some(text) => values_of(py, &text, Some(&path), options, environ).map(Some),
+            None => Ok(None),
+        }
+    })
 }
 
 /// A UTF-8 file's text with universal newlines, as Python's `open()` reads it.
 #[pyfunction]
 fn read_text(py: Python<'_>, path: PathBuf) -> PyResult<String> {
-    Ok(py.detach(|| source::read(&path))?)
+    super::guard(|| Ok(py.detach(|| source::read(&path))?))
 }
 
 #[pyfunction]
-fn is_file_or_fifo(path: PathBuf) -> bool {
-    source::is_file_or_fifo(&path)
+fn is_file_or_fifo(path: PathBuf) -> PyResult<bool> {
+    super::guard(|| Ok(source::is_file_or_fifo(&path)))
 }
 
 /// `(new_text, found, invalid_lines)` after replacing or appending `key`.
 #[pyfunction]
-fn set_key_in_text(text: &str, key: &str, line: &str) -> (String, bool, Vec<usize>) {
-    let r = rewrite::set_key(text, key, line);
-    (r.text, r.found, r.invalid_lines)
+fn set_key_in_text(text: &str, key: &str, line: &str) -> PyResult<(String, bool, Vec<usize>)> {
+    super::guard(|| {
+        Ok({
+            let r = rewrite::set_key(text, key, line);
+            (r.text, r.found, r.invalid_lines)
+        })
+    })
 }
 
 /// `(new_text, found, invalid_lines)` after removing `key`.
 #[pyfunction]
-fn unset_key_in_text(text: &str, key: &str) -> (String, bool, Vec<usize>) {
-    let r = rewrite::unset_key(text, key);
-    (r.text, r.found, r.invalid_lines)
+fn unset_key_in_text(text: &str, key: &str) -> PyResult<(String, bool, Vec<usize>)> {
+    super::guard(|| {
+        Ok({
+            let r = rewrite::unset_key(text, key);
+            (r.text, r.found, r.invalid_lines)
+        })
+    })
 }
 
 /// Permission bits to keep when replacing `path` (None unless a regular file).
 #[pyfunction]
-fn preserved_mode(path: PathBuf) -> Option<u32> {
-    rewrite::preserved_mode(&path)
+fn preserved_mode(path: PathBuf) -> PyResult<Option<u32>> {
+    super::guard(|| Ok(rewrite::preserved_mode(&path)))
 }
 
 /// Replace `path` with `data` atomically (temp file in the same directory, rename).
@@ -202,14 +224,16 @@ fn write_atomic(
     data: &Bound<'_, PyBytes>,
     mode: Option<u32>,
 ) -> PyResult<()> {
-    let bytes = data.as_bytes();
-    Ok(py.detach(|| rewrite::write_atomic(&path, bytes, mode))?)
+    super::guard(|| {
+        let bytes = data.as_bytes();
+        Ok(py.detach(|| rewrite::write_atomic(&path, bytes, mode))?)
+    })
 }
 
 /// The first `dir/filename` that exists from `start` up to the root.
 #[pyfunction]
 fn find_upwards(start: PathBuf, filename: PathBuf) -> PyResult<Option<std::ffi::OsString>> {
-    Ok(find::find_upwards(&start, &filename)?.map(PathBuf::into_os_string))
+    super::guard(|| Ok(find::find_upwards(&start, &filename)?.map(PathBuf::into_os_string)))
 }
 
 pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -223,5 +247,6 @@ pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(preserved_mode, m)?)?;
     m.add_function(wrap_pyfunction!(write_atomic, m)?)?;
     m.add_function(wrap_pyfunction!(find_upwards, m)?)?;
+    m.add("TEMP_MARK", crate::dotenv::rewrite::TEMP_MARK)?;
     Ok(())
 }

@@ -50,123 +50,152 @@ fn status(added: Result<bool, Refusal>) -> &'static str {
 #[pymethods]
 impl Masker {
     #[new]
-    fn new() -> Self {
-        Masker {
-            engine: Mutex::new(mask::Masker::default()),
-            streams: Mutex::new(HashMap::new()),
-        }
+    fn new() -> PyResult<Self> {
+        super::guard(|| {
+            Ok({
+                Masker {
+                    engine: Mutex::new(mask::Masker::default()),
+                    streams: Mutex::new(HashMap::new()),
+                }
+            })
+        })
     }
 
     /// Register `value` under `name`: "added", "updated" or "too-short".
-    fn add(&self, name: &str, value: &str, source: &str) -> &'static str {
-        status(lock(&self.engine).add(name, value, source))
+    fn add(&self, name: &str, value: &str, source: &str) -> PyResult<&'static str> {
+        super::guard(|| Ok(status(lock(&self.engine).add(name, value, source))))
     }
 
     /// `add` for `(name, value, source)` triples; each costs what its own `add` does.
-    fn add_many(&self, items: Vec<(String, String, String)>) -> Vec<&'static str> {
-        lock(&self.engine)
-            .add_many(
-                items
-                    .iter()
-                    .map(|(n, v, s)| (n.as_str(), v.as_str(), s.as_str())),
-            )
-            .into_iter()
-            .map(status)
-            .collect()
+    fn add_many(&self, items: Vec<(String, String, String)>) -> PyResult<Vec<&'static str>> {
+        super::guard(|| {
+            Ok({
+                lock(&self.engine)
+                    .add_many(
+                        items
+                            .iter()
+                            .map(|(n, v, s)| (n.as_str(), v.as_str(), s.as_str())),
+                    )
+                    .into_iter()
+                    .map(status)
+                    .collect()
+            })
+        })
     }
 
-    fn remove_name(&self, name: &str) -> usize {
-        lock(&self.engine).remove_name(name)
+    fn remove_name(&self, name: &str) -> PyResult<usize> {
+        super::guard(|| Ok(lock(&self.engine).remove_name(name)))
     }
 
-    fn remove_value(&self, value: &str) -> bool {
-        lock(&self.engine).remove_value(value)
+    fn remove_value(&self, value: &str) -> PyResult<bool> {
+        super::guard(|| Ok(lock(&self.engine).remove_value(value)))
     }
 
-    fn clear(&self) {
-        lock(&self.engine).clear();
+    fn clear(&self) -> PyResult<()> {
+        super::guard(|| {
+            lock(&self.engine).clear();
+            Ok(())
+        })
     }
 
-    fn __len__(&self) -> usize {
-        lock(&self.engine).len()
+    fn __len__(&self) -> PyResult<usize> {
+        super::guard(|| Ok(lock(&self.engine).len()))
     }
 
     /// `(name, source, length, fingerprint)` of each secret, never a value.
-    fn entries(&self) -> Vec<(String, String, usize, String)> {
-        lock(&self.engine)
-            .infos()
-            .into_iter()
-            .map(|i| (i.name, i.source, i.length, i.fingerprint))
-            .collect()
+    fn entries(&self) -> PyResult<Vec<(String, String, usize, String)>> {
+        super::guard(|| {
+            Ok({
+                lock(&self.engine)
+                    .infos()
+                    .into_iter()
+                    .map(|i| (i.name, i.source, i.length, i.fingerprint))
+                    .collect()
+            })
+        })
     }
 
     /// `text` with every registered secret, in every form, masked.
     fn scrub<'py>(&self, text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
-        let snapshot = lock(&self.engine).snapshot();
-        let utf8 = text.encode_utf8()?;
-        let input = utf8_of(&utf8)?;
-        let scrubbed = if input.len() >= DETACH_BYTES {
-            text.py().detach(|| snapshot.scrub(input))
-        } else {
-            snapshot.scrub(input)
-        };
-        Ok(unchanged_or_new(text, input, scrubbed))
+        super::guard(|| {
+            let snapshot = lock(&self.engine).snapshot();
+            let utf8 = text.encode_utf8()?;
+            let input = utf8_of(&utf8)?;
+            let scrubbed = if input.len() >= DETACH_BYTES {
+                text.py().detach(|| snapshot.scrub(input))
+            } else {
+                snapshot.scrub(input)
+            };
+            Ok(unchanged_or_new(text, input, scrubbed))
+        })
     }
 
     /// Add a chunk of the stream `name`; returns the masked text safe to send now.
     /// Keeps the GIL: releasing it while holding the streams lock could deadlock
     /// with a thread that holds the GIL and waits for that lock.
     fn feed<'py>(&self, name: &str, text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
-        let snapshot = lock(&self.engine).snapshot();
-        let utf8 = text.encode_utf8()?;
-        let input = utf8_of(&utf8)?;
-        let mut streams = lock(&self.streams);
-        let released = streams
-            .entry(name.to_string())
-            .or_default()
-            .feed(&snapshot, input);
-        Ok(unchanged_or_new(text, input, released))
+        super::guard(|| {
+            let snapshot = lock(&self.engine).snapshot();
+            let utf8 = text.encode_utf8()?;
+            let input = utf8_of(&utf8)?;
+            let mut streams = lock(&self.streams);
+            let released = streams
+                .entry(name.to_string())
+                .or_default()
+                .feed(&snapshot, input);
+            Ok(unchanged_or_new(text, input, released))
+        })
     }
 
     /// Release what the stream `name` holds back, masked.
-    fn flush(&self, name: &str) -> String {
-        let snapshot = lock(&self.engine).snapshot();
-        match lock(&self.streams).get_mut(name) {
-            Some(stream) => stream.flush(&snapshot),
-            None => String::new(),
-        }
+    fn flush(&self, name: &str) -> PyResult<String> {
+        super::guard(|| {
+            Ok({
+                let snapshot = lock(&self.engine).snapshot();
+                match lock(&self.streams).get_mut(name) {
+                    Some(stream) => stream.flush(&snapshot),
+                    None => String::new(),
+                }
+            })
+        })
     }
 
     /// Names of the streams holding text back.
-    fn pending(&self) -> Vec<String> {
-        let mut names: Vec<String> = lock(&self.streams)
-            .iter()
-            .filter(|(_, s)| s.pending_len() > 0)
-            .map(|(n, _)| n.clone())
-            .collect();
-        names.sort();
-        names
+    fn pending(&self) -> PyResult<Vec<String>> {
+        super::guard(|| {
+            Ok({
+                let mut names: Vec<String> = lock(&self.streams)
+                    .iter()
+                    .filter(|(_, s)| s.pending_len() > 0)
+                    .map(|(n, _)| n.clone())
+                    .collect();
+                names.sort();
+                names
+            })
+        })
     }
 }
 
 /// `(why, texts_to_mask)` when the value of `name` is a secret, else None:
 /// the whole value, or the passwords of its URLs.
 #[pyfunction]
-fn why_secret(name: &str, value: &str) -> Option<(String, Vec<String>)> {
-    classify::why_secret(name, value).map(|r| {
-        let texts = r
-            .secrets
-            .into_iter()
-            .map(|s| value[s].to_string())
-            .collect();
-        (r.why.to_string(), texts)
+fn why_secret(name: &str, value: &str) -> PyResult<Option<(String, Vec<String>)>> {
+    super::guard(|| {
+        Ok(classify::why_secret(name, value).map(|r| {
+            let texts = r
+                .secrets
+                .into_iter()
+                .map(|s| value[s].to_string())
+                .collect();
+            (r.why.to_string(), texts)
+        }))
     })
 }
 
 /// `sha256:` and 8 hex digits: enough to tell values apart, nothing to recover.
 #[pyfunction]
-fn fingerprint(value: &str) -> String {
-    mask::fingerprint(value)
+fn fingerprint(value: &str) -> PyResult<String> {
+    super::guard(|| Ok(mask::fingerprint(value)))
 }
 
 pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -9,7 +9,7 @@ mod scan;
 mod vault;
 
 use crate::error::Error;
-use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::exceptions::{PyMemoryError, PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -51,6 +51,8 @@ impl From<Error> for PyErr {
                     }
                 })
             }
+            // python-dotenv runs out of memory here: MemoryError, with a message.
+            Error::ValueTooLarge { .. } => PyMemoryError::new_err(err.to_string()),
             Error::StartNotFound { .. } => PyOSError::new_err(err.to_string()),
             Error::Keyring { kind, message } => store_error("KeyringError", kind.code(), &message),
             Error::Vault { kind, message } => store_error("VaultError", kind.code(), &message),
@@ -78,21 +80,53 @@ pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+pyo3::create_exception!(
+    _core,
+    InternalError,
+    PyRuntimeError,
+    "A bug in safekeys' core: an operation panicked. It is an ordinary \
+     exception of the call that failed; the panic's text is never shown, as \
+     it could quote a secret."
+);
+
+/// Run the body of a binding entry point, turning a panic into
+/// [`InternalError`] of that call. Left alone, pyo3 raises `PanicException`,
+/// a `BaseException` that `except Exception` does not catch, so one bug
+/// in the core would take a notebook kernel's cell (or a CLI) down with it.
+pub(super) fn guard<T>(body: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)).unwrap_or_else(|_| {
+        Err(InternalError::new_err(
+            "internal error in safekeys' core (a bug; please report it)",
+        ))
+    })
+}
+
+/// The longest `timeout` a binding accepts: a day, as Python's settings
+/// allow; longer waits are mistakes, and a deadline far enough out would
+/// overflow the clock's arithmetic.
+pub(super) const MAX_TIMEOUT: Duration = Duration::from_secs(86_400);
+
 /// A `timeout` argument in seconds, or `default` when it is None; zero,
-/// negative, NaN or too large is refused.
+/// negative, NaN, infinite or over [`MAX_TIMEOUT`] is refused.
 pub(super) fn timeout_or(seconds: Option<f64>, default: Duration) -> PyResult<Duration> {
     match seconds {
         None => Ok(default),
         Some(seconds) => Duration::try_from_secs_f64(seconds)
             .ok()
-            .filter(|d| !d.is_zero())
-            .ok_or_else(|| PyValueError::new_err("timeout must be a positive number of seconds")),
+            .filter(|d| !d.is_zero() && *d <= MAX_TIMEOUT)
+            .ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "timeout must be a positive number of seconds, at most {}",
+                    MAX_TIMEOUT.as_secs()
+                ))
+            }),
     }
 }
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("InternalError", m.py().get_type::<InternalError>())?;
     dotenv::register(m)?;
     mask::register(m)?;
     keyring::register(m)?;

@@ -68,77 +68,87 @@ fn scan_paths(
     cwd: Option<PathBuf>,
     threads: usize,
 ) -> PyResult<(Vec<FindingRow>, Vec<NoteRow>, (usize, u64, usize, usize))> {
-    let mut secrets = registered_secrets(registered.as_deref());
-    secrets.extend(
-        known
+    super::guard(|| {
+        let mut secrets = registered_secrets(registered.as_deref());
+        secrets.extend(
+            known
+                .into_iter()
+                .map(|(n, v, s)| (n, zeroize::Zeroizing::new(v), s)),
+        );
+        let options = crate::scan::Options {
+            max_size,
+            fix,
+            dotenv,
+            env_files,
+            cwd,
+            threads,
+        };
+        let report = py.detach(|| crate::scan::scan(&paths, &secrets, None, &options))?;
+        let findings = report
+            .findings
             .into_iter()
-            .map(|(n, v, s)| (n, zeroize::Zeroizing::new(v), s)),
-    );
-    let options = crate::scan::Options {
-        max_size,
-        fix,
-        dotenv,
-        env_files,
-        cwd,
-        threads,
-    };
-    let report = py.detach(|| crate::scan::scan(&paths, &secrets, None, &options))?;
-    let findings = report
-        .findings
-        .into_iter()
-        .map(|f| {
-            let place = f
-                .notebook
-                .map(|p| (p.cell, p.part, p.output, p.output_type, p.mime, p.field));
-            (
-                f.path.into_os_string(),
-                f.line,
-                f.column,
-                f.file_line,
-                f.kind,
-                f.name,
-                f.snippet,
-                f.fixable,
-                f.fixed,
-                place,
-            )
-        })
-        .collect();
-    let notes = report
-        .notes
-        .into_iter()
-        .map(|n| (n.path.into_os_string(), n.kind, n.message))
-        .collect();
-    let stats = (
-        report.files_scanned,
-        report.bytes_scanned,
-        report.files_fixed,
-        report.known_secrets,
-    );
-    Ok((findings, notes, stats))
+            .map(|f| {
+                let place = f
+                    .notebook
+                    .map(|p| (p.cell, p.part, p.output, p.output_type, p.mime, p.field));
+                (
+                    f.path.into_os_string(),
+                    f.line,
+                    f.column,
+                    f.file_line,
+                    f.kind,
+                    f.name,
+                    f.snippet,
+                    f.fixable,
+                    f.fixed,
+                    place,
+                )
+            })
+            .collect();
+        let notes = report
+            .notes
+            .into_iter()
+            .map(|n| (n.path.into_os_string(), n.kind, n.message))
+            .collect();
+        let stats = (
+            report.files_scanned,
+            report.bytes_scanned,
+            report.files_fixed,
+            report.known_secrets,
+        );
+        Ok((findings, notes, stats))
+    })
 }
 
 /// Secrets in source code: `(kind, name, line, column, end_line, end_column)`.
 #[pyfunction]
 #[pyo3(signature = (text, masker=None))]
-fn find_in_source(text: &str, masker: Option<PyRef<'_, Masker>>) -> Vec<SourceHitRow> {
-    let snapshot = match masker {
-        Some(m) => lock(&m.engine).snapshot(),
-        None => std::sync::Arc::new(mask::Snapshot::default()),
-    };
-    crate::scan::find_in_source(text, &snapshot)
-        .into_iter()
-        .map(|h| (h.kind, h.name, h.line, h.column, h.end_line, h.end_column))
-        .collect()
+fn find_in_source(text: &str, masker: Option<PyRef<'_, Masker>>) -> PyResult<Vec<SourceHitRow>> {
+    super::guard(|| {
+        Ok({
+            let snapshot = match masker {
+                Some(m) => lock(&m.engine).snapshot(),
+                None => std::sync::Arc::new(mask::Snapshot::default()),
+            };
+            crate::scan::find_in_source(text, &snapshot)
+                .into_iter()
+                .map(|h| (h.kind, h.name, h.line, h.column, h.end_line, h.end_column))
+                .collect()
+        })
+    })
 }
 
 /// `(kind, label, provider)` of every kind a finding can have, in report order.
 #[pyfunction]
-fn key_kinds() -> Vec<(&'static str, &'static str, &'static str)> {
-    kinds::KINDS
-        .iter()
-        .map(|k| (k.id, k.label, k.provider))
-        .collect()
+fn key_kinds() -> PyResult<Vec<(&'static str, &'static str, &'static str)>> {
+    super::guard(|| {
+        Ok({
+            kinds::KINDS
+                .iter()
+                .map(|k| (k.id, k.label, k.provider))
+                .collect()
+        })
+    })
 }
 
 pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -26,49 +26,51 @@ impl VaultHandle {
         ca_cert: Option<PathBuf>,
         timeout: Option<f64>,
     ) -> PyResult<Self> {
-        let timeout = super::timeout_or(timeout, vault::DEFAULT_TIMEOUT)?;
-        let config = vault::Config {
-            address: address.unwrap_or_else(|| vault::DEFAULT_ADDRESS.to_string()),
-            namespace,
-            path,
-            ca_cert,
-            timeout,
-        };
-        Ok(VaultHandle {
-            inner: Vault::new(&config)?,
+        super::guard(|| {
+            let timeout = super::timeout_or(timeout, vault::DEFAULT_TIMEOUT)?;
+            let config = vault::Config {
+                address: address.unwrap_or_else(|| vault::DEFAULT_ADDRESS.to_string()),
+                namespace,
+                path,
+                ca_cert,
+                timeout,
+            };
+            Ok(VaultHandle {
+                inner: Vault::new(&config)?,
+            })
         })
     }
 
     /// `scheme://host[:port][/prefix]`.
     #[getter]
-    fn address(&self) -> String {
-        self.inner.address().to_string()
+    fn address(&self) -> PyResult<String> {
+        super::guard(|| Ok(self.inner.address().to_string()))
     }
 
     #[getter]
-    fn tls(&self) -> bool {
-        self.inner.address().tls()
+    fn tls(&self) -> PyResult<bool> {
+        super::guard(|| Ok(self.inner.address().tls()))
     }
 
     #[getter]
-    fn namespace(&self) -> Option<&str> {
-        self.inner.namespace()
+    fn namespace(&self) -> PyResult<Option<&str>> {
+        super::guard(|| Ok(self.inner.namespace()))
     }
 
     /// `<mount>/<prefix>` where keys live.
     #[getter]
-    fn path(&self) -> String {
-        self.inner.path()
+    fn path(&self) -> PyResult<String> {
+        super::guard(|| Ok(self.inner.path()))
     }
 
     #[getter]
-    fn timeout(&self) -> f64 {
-        self.inner.timeout().as_secs_f64()
+    fn timeout(&self) -> PyResult<f64> {
+        super::guard(|| Ok(self.inner.timeout().as_secs_f64()))
     }
 
     /// The API path of `name`'s secret, e.g. `secret/data/safekeys/NAME`.
     fn secret_path(&self, name: &str) -> PyResult<String> {
-        Ok(self.inner.secret_path(name)?)
+        super::guard(|| Ok(self.inner.secret_path(name)?))
     }
 
     fn read<'py>(
@@ -77,28 +79,34 @@ impl VaultHandle {
         token: &str,
         name: &str,
     ) -> PyResult<Option<Bound<'py, PyString>>> {
-        let token = SecretString::from(token.to_owned());
-        let found = py.detach(|| self.inner.read(&token, name))?;
-        Ok(found.map(|value| PyString::new(py, value.expose_secret())))
+        super::guard(|| {
+            let token = SecretString::from(token.to_owned());
+            let found = py.detach(|| self.inner.read(&token, name))?;
+            Ok(found.map(|value| PyString::new(py, value.expose_secret())))
+        })
     }
 
     /// Write a new version of `name`; returns its version number.
     fn write(&self, py: Python<'_>, token: &str, name: &str, value: &str) -> PyResult<u64> {
-        let token = SecretString::from(token.to_owned());
-        let value = SecretString::from(value.to_owned());
-        Ok(py.detach(|| self.inner.write(&token, name, &value))?)
+        super::guard(|| {
+            let token = SecretString::from(token.to_owned());
+            let value = SecretString::from(value.to_owned());
+            Ok(py.detach(|| self.inner.write(&token, name, &value))?)
+        })
     }
 
     fn lookup_self(&self, py: Python<'_>, token: &str) -> PyResult<TokenRow> {
-        let token = SecretString::from(token.to_owned());
-        let i = py.detach(|| self.inner.lookup_self(&token))?;
-        Ok((
-            i.ttl,
-            i.renewable,
-            i.policies,
-            i.display_name,
-            i.expire_time,
-        ))
+        super::guard(|| {
+            let token = SecretString::from(token.to_owned());
+            let i = py.detach(|| self.inner.lookup_self(&token))?;
+            Ok((
+                i.ttl,
+                i.renewable,
+                i.policies,
+                i.display_name,
+                i.expire_time,
+            ))
+        })
     }
 
     /// `(ttl, renewable)` as granted.
@@ -109,8 +117,10 @@ impl VaultHandle {
         token: &str,
         increment: Option<u64>,
     ) -> PyResult<(u64, bool)> {
-        let token = SecretString::from(token.to_owned());
-        Ok(py.detach(|| self.inner.renew_self(&token, increment))?)
+        super::guard(|| {
+            let token = SecretString::from(token.to_owned());
+            Ok(py.detach(|| self.inner.renew_self(&token, increment))?)
+        })
     }
 
     /// `(token, ttl, renewable, policies)`.
@@ -122,16 +132,21 @@ impl VaultHandle {
         secret_id: Option<&str>,
         mount: &str,
     ) -> PyResult<(Bound<'py, PyString>, u64, bool, Vec<String>)> {
-        let secret_id = secret_id.map(|s| SecretString::from(s.to_owned()));
-        let login = py.detach(|| self.inner.approle_login(mount, role_id, secret_id.as_ref()))?;
-        let token = PyString::new(py, login.token.expose_secret());
-        Ok((token, login.ttl, login.renewable, login.policies))
+        super::guard(|| {
+            let secret_id = secret_id.map(|s| SecretString::from(s.to_owned()));
+            let login =
+                py.detach(|| self.inner.approle_login(mount, role_id, secret_id.as_ref()))?;
+            let token = PyString::new(py, login.token.expose_secret());
+            Ok((token, login.ttl, login.renewable, login.policies))
+        })
     }
 
     /// `(initialized, sealed, standby, version)`.
     fn health(&self, py: Python<'_>) -> PyResult<(bool, bool, bool, String)> {
-        let h = py.detach(|| self.inner.health())?;
-        Ok((h.initialized, h.sealed, h.standby, h.version))
+        super::guard(|| {
+            let h = py.detach(|| self.inner.health())?;
+            Ok((h.initialized, h.sealed, h.standby, h.version))
+        })
     }
 }
 

@@ -35,7 +35,8 @@ pub fn from_dotenv(path: &Path) -> Result<Vec<Known>, Note> {
     })?;
     let values = dotenv::values(&text, dotenv::Options::default(), &mut |name| {
         std::env::var(name).ok()
-    });
+    })
+    .map_err(|e| note(format!("cannot read its values: {e}")))?;
     let source = format!("dotenv:{}", path.display());
     let mut known = Vec::new();
     for (name, value) in values.values {

@@ -285,7 +285,15 @@ fn scan_file(path: &Path, snapshot: &Snapshot, options: &Options) -> FileResult 
 /// The bytes of `path`, or the note saying why it is not scanned: not a
 /// regular file, over `max_size`, unreadable, or binary.
 fn read_scannable(path: &Path, max_size: u64) -> std::result::Result<Vec<u8>, Note> {
+    use std::io::Read;
     let unreadable = |e: std::io::Error| note(path, "unreadable", format!("cannot read: {e}"));
+    let too_large = |size: String| {
+        note(
+            path,
+            "too-large",
+            format!("{size}, over the {max_size} byte limit: skipped"),
+        )
+    };
     let meta = std::fs::metadata(path).map_err(unreadable)?;
     if !meta.is_file() {
         return Err(note(
@@ -295,17 +303,18 @@ fn read_scannable(path: &Path, max_size: u64) -> std::result::Result<Vec<u8>, No
         ));
     }
     if meta.len() > max_size {
-        return Err(note(
-            path,
-            "too-large",
-            format!(
-                "{} bytes, over the {} byte limit: skipped",
-                meta.len(),
-                max_size
-            ),
-        ));
+        return Err(too_large(format!("{} bytes", meta.len())));
     }
-    let bytes = std::fs::read(path).map_err(unreadable)?;
+    // The size stat reports is only a hint: /proc and sysfs files read as
+    // 0 bytes and can be endless, so the limit is enforced on the reading.
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(max_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > max_size {
+        return Err(too_large("more bytes than its size said".into()));
+    }
     if memchr::memchr(0, &bytes[..bytes.len().min(SNIFF)]).is_some() {
         return Err(note(
             path,

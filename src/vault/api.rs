@@ -41,6 +41,9 @@ impl Body {
 pub(super) struct Reply {
     pub(super) status: u16,
     pub(super) body: Body,
+    /// What the request carried that must not come back in a message: the
+    /// token and any value or credential sent.
+    pub(super) scrub: Vec<Zeroizing<String>>,
 }
 
 /// The field is there but is not a string.
@@ -202,15 +205,36 @@ pub(super) fn health(body: &Body) -> Option<Health> {
     })
 }
 
+/// `text` with each of `secrets` replaced, before it is cut short, so that
+/// no prefix of a secret survives a cut either.
+fn scrubbed(text: String, secrets: &[Zeroizing<String>]) -> String {
+    let text = Zeroizing::new(text);
+    let mut out = (*text).clone();
+    for secret in secrets.iter().filter(|s| !s.is_empty()) {
+        if out.contains(secret.as_str()) {
+            let replaced = Zeroizing::new(out);
+            out = replaced.replace(secret.as_str(), "[redacted]");
+        }
+    }
+    out
+}
+
 #[derive(Deserialize)]
 struct Errors {
     errors: Vec<String>,
 }
 
 /// The server's `errors`, flattened to one short line (Go's multierror
-/// wraps them in "1 error occurred:\n\t* ..."); `None` when empty.
-pub(super) fn errors(body: &Body) -> Option<String> {
-    let errors = body.parse::<Errors>()?.errors;
+/// wraps them in "1 error occurred:\n\t* ...") with every secret the
+/// request carried replaced; `None` when empty.
+pub(super) fn errors(reply: &Reply) -> Option<String> {
+    let errors: Vec<String> = reply
+        .body
+        .parse::<Errors>()?
+        .errors
+        .into_iter()
+        .map(|e| scrubbed(e, &reply.scrub))
+        .collect();
     let lines: Vec<&str> = errors
         .iter()
         .flat_map(|e| e.lines())

@@ -10,7 +10,9 @@
 //! What this module promises:
 //!
 //! - **No token on plain HTTP** except to a loopback address, decided from
-//!   the address's text before any DNS lookup or connection ([`Address`]).
+//!   the address's text before any DNS lookup or connection ([`Address`]);
+//!   a plain-HTTP request's socket connects to that literal address (or
+//!   127.0.0.1 / ::1 for `localhost`), never to what DNS says.
 //!   TLS verification is always on: Mozilla's roots, or only the CA bundle
 //!   given (`VAULT_CACERT`). Redirects are not followed, so a token never
 //!   goes to an address it was not configured for.
@@ -37,6 +39,7 @@ use api::{Body, Reply};
 use secrecy::{ExposeSecret, SecretString};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use zeroize::Zeroizing;
 
 /// Where keys live unless `SAFEKEYS_VAULT_PATH` says otherwise.
 pub const DEFAULT_PATH: &str = "secret/safekeys";
@@ -44,6 +47,9 @@ pub const DEFAULT_PATH: &str = "secret/safekeys";
 pub const DEFAULT_ADDRESS: &str = "https://127.0.0.1:8200";
 /// How long one request may take unless the caller says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The longest timeout a client takes (a day): deadlines are computed by
+/// adding it to the clock, which must not overflow.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(86_400);
 /// The field of each KV v2 secret that holds the key's value.
 pub const FIELD: &str = "value";
 
@@ -128,10 +134,13 @@ impl Vault {
     pub fn new(config: &Config) -> Result<Vault> {
         let address = Address::parse(&config.address)?;
         let (mount, prefix) = split_path(config.path.as_deref().unwrap_or(DEFAULT_PATH))?;
-        if config.timeout.is_zero() {
+        if config.timeout.is_zero() || config.timeout > MAX_TIMEOUT {
             return Err(Error::vault(
                 VaultFailure::Config,
-                "the Vault timeout must be a positive number of seconds",
+                format!(
+                    "the Vault timeout must be a positive number of seconds, at most {}",
+                    MAX_TIMEOUT.as_secs()
+                ),
             ));
         }
         let namespace = match config.namespace.as_deref().map(str::trim) {
@@ -148,7 +157,7 @@ impl Vault {
         if let Some(path) = &config.ca_cert {
             tls = tls.root_certs(read_ca_bundle(path)?);
         }
-        let agent = ureq::Agent::config_builder()
+        let config_built = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
             .https_only(address.tls())
@@ -161,8 +170,14 @@ impl Vault {
             .timeout_global(Some(config.timeout))
             .tls_config(tls.build())
             .user_agent(concat!("safekeys/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .new_agent();
+            .build();
+        let agent = ureq::Agent::with_parts(
+            config_built,
+            ureq::unversioned::transport::DefaultConnector::new(),
+            PinnedResolver {
+                pinned: address.pinned(),
+            },
+        );
         Ok(Vault {
             address,
             namespace,
@@ -226,7 +241,13 @@ impl Vault {
     pub fn write(&self, token: &SecretString, name: &str, value: &SecretString) -> Result<u64> {
         let path = self.secret_path(name)?;
         let body = api::write_body(value.expose_secret());
-        let reply = self.call("POST", &path, Some(token), Some(&body))?;
+        let reply = self.call_with(
+            "POST",
+            &path,
+            Some(token),
+            Some(&body),
+            &[value.expose_secret()],
+        )?;
         match reply.status {
             200 | 204 => Ok(api::written_version(&reply.body).unwrap_or(0)),
             _ => Err(self.failure(&reply, token, &path, &format!("writing {name}"))),
@@ -278,7 +299,10 @@ impl Vault {
         }
         let path = format!("auth/{mount}/login");
         let body = api::approle_body(role_id, secret_id.map(|s| s.expose_secret()));
-        let reply = self.call("POST", &path, None, Some(&body))?;
+        let sent: Vec<&str> = std::iter::once(role_id)
+            .chain(secret_id.map(|s| s.expose_secret()))
+            .collect();
+        let reply = self.call_with("POST", &path, None, Some(&body), &sent)?;
         match reply.status {
             200 => api::login(&reply.body).ok_or_else(|| self.unexpected(&path)),
             // The server's message ("invalid role or secret ID") names no secret.
@@ -287,7 +311,7 @@ impl Vault {
                 format!(
                     "AppRole login at {}/v1/{path} was refused: {}",
                     self.address,
-                    api::errors(&reply.body).unwrap_or_else(|| "permission denied".into())
+                    api::errors(&reply).unwrap_or_else(|| "permission denied".into())
                 ),
             )),
             _ => Err(self.status_error(&reply, &path)),
@@ -313,6 +337,20 @@ impl Vault {
         api_path: &str,
         token: Option<&SecretString>,
         body: Option<&[u8]>,
+    ) -> Result<Reply> {
+        self.call_with(method, api_path, token, body, &[])
+    }
+
+    /// [`Vault::call`], where `secrets_sent` are the secrets in `body`: with the
+    /// token, the reply's text is scrubbed of them before any message
+    /// quotes it (a server may echo what it was sent).
+    fn call_with(
+        &self,
+        method: &str,
+        api_path: &str,
+        token: Option<&SecretString>,
+        body: Option<&[u8]>,
+        secrets_sent: &[&str],
     ) -> Result<Reply> {
         let url = self.address.url(&format!("v1/{api_path}"));
         let mut headers: Vec<(&str, &str)> = vec![("X-Vault-Request", "true")];
@@ -347,7 +385,18 @@ impl Vault {
         let mut response = sent.map_err(|e| self.transport_error(e))?;
         let status = response.status().as_u16();
         let body = Body::read(response.body_mut()).map_err(|e| self.transport_error(e))?;
-        Ok(Reply { status, body })
+        let scrub = token
+            .map(|t| t.expose_secret())
+            .into_iter()
+            .chain(secrets_sent.iter().copied())
+            .filter(|s| !s.is_empty())
+            .map(|s| Zeroizing::new(s.to_string()))
+            .collect();
+        Ok(Reply {
+            status,
+            body,
+            scrub,
+        })
     }
 
     fn transport_error(&self, err: ureq::Error) -> Error {
@@ -436,7 +485,7 @@ impl Vault {
     }
 
     fn status_error(&self, reply: &Reply, path: &str) -> Error {
-        let detail = api::errors(&reply.body)
+        let detail = api::errors(reply)
             .map(|e| format!(": {e}"))
             .unwrap_or_default();
         let at = &self.address;
@@ -479,6 +528,36 @@ impl Vault {
                 self.address
             ),
         )
+    }
+}
+
+/// Resolves through DNS for HTTPS, and not at all for plain HTTP: there the
+/// loopback addresses [`Address::pinned`] gives are the only ones the
+/// socket may connect to, whatever the URL's host is or resolves to.
+#[derive(Debug)]
+struct PinnedResolver {
+    pinned: Option<Vec<std::net::SocketAddr>>,
+}
+
+impl ureq::unversioned::resolver::Resolver for PinnedResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> std::result::Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let Some(pinned) = &self.pinned else {
+            return ureq::unversioned::resolver::DefaultResolver::default()
+                .resolve(uri, config, timeout);
+        };
+        let mut out = self.empty();
+        for addr in pinned {
+            out.push(*addr);
+        }
+        if out.is_empty() {
+            return Err(ureq::Error::HostNotFound);
+        }
+        Ok(out)
     }
 }
 

@@ -61,7 +61,9 @@ fn serve(
                 .unwrap_or((404, "{\"errors\":[]}"));
             let _ = tx.send((request_line.trim_end().to_string(), headers));
             let reply = format!(
-                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{text}",
+                // One request per connection: say so, or the client may reuse a
+                // connection this server has already closed (a reset, now and then).
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
                 text.len()
             );
             stream.write_all(reply.as_bytes()).unwrap();
@@ -79,7 +81,6 @@ fn addresses_https_anywhere_http_only_on_loopback() {
         "http://127.9.9.9",
         "HTTP://LOCALHOST:8200",
         "http://[::1]:8200",
-        "http://[::ffff:127.0.0.1]:1",
         "https://[2001:db8::1]:8200/proxy/",
     ] {
         assert!(Address::parse(ok).is_ok(), "{ok}");
@@ -90,6 +91,25 @@ fn addresses_https_anywhere_http_only_on_loopback() {
         "http://[2001:db8::1]",
         "http://localhost.evil.invalid",
         "http://127.0.0.1.nip.invalid",
+        // Loopback only through a resolver or a lenient parser: refused.
+        "http://localhost.:8200",
+        "http://localhost.localdomain:8200",
+        "http://127.1:8200",
+        "http://0x7f.1:8200",
+        "http://0x7f000001:8200",
+        "http://2130706433:8200",
+        "http://0177.0.0.1:8200",
+        "http://127.000.000.001:8200",
+        "http://127.0.0.1.:8200",
+        "http://[::ffff:127.0.0.1]:8200",
+        "http://[::ffff:7f00:1]:8200",
+        "http://[::1%25lo]:8200",
+        "http://xn--lcalhost-9za:8200",
+        "http://l\u{f6}calhost:8200",
+        "http://\u{ff4c}\u{ff4f}\u{ff43}\u{ff41}\u{ff4c}\u{ff48}\u{ff4f}\u{ff53}\u{ff54}:8200",
+        "http://localhost:8200:1",
+        "http://:8200",
+        "http://",
     ] {
         let err = Address::parse(refused).unwrap_err();
         assert!(
@@ -125,6 +145,113 @@ fn addresses_https_anywhere_http_only_on_loopback() {
             "{bad}: {err}"
         );
     }
+}
+
+#[test]
+fn plain_http_connects_only_to_the_literal_loopback_address() {
+    let pinned = |text: &str| Address::parse(text).unwrap().pinned().unwrap();
+    let v4: std::net::SocketAddr = "127.0.0.1:8200".parse().unwrap();
+    let v6: std::net::SocketAddr = "[::1]:8200".parse().unwrap();
+    assert_eq!(pinned("http://localhost:8200"), [v4, v6]);
+    assert_eq!(pinned("http://LocalHost:8200/"), [v4, v6]);
+    assert_eq!(pinned("http://127.0.0.1:8200"), [v4]);
+    assert_eq!(pinned("http://[::1]:8200"), [v6]);
+    assert_eq!(
+        pinned("http://127.9.9.9"),
+        ["127.9.9.9:80".parse::<std::net::SocketAddr>().unwrap()]
+    );
+    // HTTPS is resolved as usual; TLS checks the certificate's name.
+    assert_eq!(
+        Address::parse("https://localhost:8200").unwrap().pinned(),
+        None
+    );
+}
+
+#[test]
+fn localhost_works_end_to_end_without_dns() {
+    let (address, requests) = serve(vec![("/v1/secret/data/safekeys/K", 200, READ_K)]);
+    let port = address.rsplit(':').next().unwrap();
+    let v = client(&format!("http://localhost:{port}"), DEFAULT_TIMEOUT);
+    let value = v.read(&token(), "K").unwrap().unwrap();
+    assert_eq!(value.expose_secret(), "v");
+    let (line, headers) = requests.recv().unwrap();
+    assert!(line.starts_with("GET /v1/secret/data/safekeys/K"), "{line}");
+    // The Host header keeps the name; only the socket's address is pinned.
+    let host = format!("host: localhost:{port}");
+    assert!(
+        headers.iter().any(|h| h.to_ascii_lowercase() == host),
+        "{headers:?}"
+    );
+}
+
+const READ_K: &str = r#"{"data":{"data":{"value":"v"}}}"#;
+
+#[test]
+fn no_message_shows_user_info_query_or_fragment() {
+    for (text, secret) in [
+        ("user:PASSWORD1@vault.invalid:8200", "PASSWORD1"),
+        ("ftp://u:PASSWORD2@vault.invalid", "PASSWORD2"),
+        (
+            "https://vault.invalid:8200/?token=s.QUERYTOKEN",
+            "QUERYTOKEN",
+        ),
+        ("https://vault.invalid:8200/v1#s.FRAGTOKEN", "FRAGTOKEN"),
+        ("http://u:PASS/WORD3@vault.invalid", "WORD3"),
+        ("http://u:PASSWORD4@localhost:8200", "PASSWORD4"),
+        ("http://vault.invalid/?token=s.HTTPTOKEN", "HTTPTOKEN"),
+        ("https://u:PA?SS#WORD5@vault.invalid", "WORD5"),
+    ] {
+        let err = Address::parse(text).unwrap_err().to_string();
+        assert!(!err.contains(secret), "{text}: {err}");
+        assert!(!err.contains("u:"), "{text}: {err}");
+        let err = Vault::new(&Config {
+            address: text.to_string(),
+            ..Config::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(!err.contains(secret), "{text}: {err}");
+    }
+    assert_eq!(
+        address::redacted("https://u:p@h.invalid:1/base?token=t#f"),
+        "https://h.invalid:1/base"
+    );
+}
+
+fn leak(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
+#[test]
+fn a_reply_that_quotes_the_token_or_value_is_scrubbed() {
+    let quoting = leak(format!("{{\"errors\":[\"token {TOKEN} is malformed\"]}}"));
+    let value = "VALUE-s3cr3t-written";
+    let echoing = leak(format!(
+        "{{\"errors\":[\"1 error occurred:\\n\\t* cannot store {value} for {TOKEN}\"]}}"
+    ));
+    let (address, _requests) = serve(vec![
+        ("GET /v1/secret/data/safekeys/K", 400, quoting),
+        ("POST /v1/secret/data/safekeys/K", 500, echoing),
+        ("POST /v1/auth/approle/login", 400, echoing),
+    ]);
+    let v = client(&address, DEFAULT_TIMEOUT);
+    let err = v.read(&token(), "K").unwrap_err().to_string();
+    assert!(!err.contains(TOKEN), "{err}");
+    assert!(err.contains("token [redacted] is malformed"), "{err}");
+    let secret = SecretString::from(value.to_string());
+    let err = v.write(&token(), "K", &secret).unwrap_err().to_string();
+    assert!(!err.contains(TOKEN) && !err.contains(value), "{err}");
+    assert!(
+        err.contains("cannot store [redacted] for [redacted]"),
+        "{err}"
+    );
+    // AppRole sends no token but credentials: the role and secret ids.
+    let secret_id = SecretString::from(TOKEN.to_string());
+    let err = v
+        .approle_login("approle", value, Some(&secret_id))
+        .unwrap_err()
+        .to_string();
+    assert!(!err.contains(TOKEN) && !err.contains(value), "{err}");
 }
 
 #[test]
