@@ -7,7 +7,6 @@ client connects to nothing until a request is made.
 import fnmatch
 
 import pytest
-
 from safekeys import _core
 
 

@@ -11,11 +11,12 @@ __version__: str
 class InternalError(RuntimeError):
     """A panic inside the core, raised by the call that hit it (never
     PanicException); its text never includes the panic's message."""
+
 __all__ = [
-    "InternalError",
     "MIN_SECRET_CHARS",
     "TEMP_MARK",
     "VAULT_DEFAULT_PATH",
+    "InternalError",
     "Keyring",
     "Masker",
     "Vault",
@@ -71,6 +72,7 @@ def write_atomic(path: _Path, data: bytes, mode: Optional[int] = None) -> None: 
 # In the name of write_atomic's temporary file, after the target's name
 # (".env.safekeys-tmp-1a2b3c4d"); one left behind is a killed write's.
 TEMP_MARK: str
+
 def find_upwards(start: _Path, filename: _Path) -> Optional[str]: ...
 
 MIN_SECRET_CHARS: int

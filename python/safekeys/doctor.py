@@ -59,7 +59,8 @@ def dotenv_files(paths: list[str], start: Optional[str] = None) -> list[str]:
     ``start`` (default: the working directory) would load and the other
     ``.env*`` files beside it, templates such as ``.env.example`` excepted."""
     if paths:
-        return [os.path.abspath(p) for p in paths]
+        given = [os.path.abspath(p) for p in paths]
+        return given + [c for p in given for c in hygiene.stale_copies_of(p) if c not in given]
     start = start or os.getcwd()
     found: list[str] = []
     nearest = _core.find_upwards(start, ".env")
@@ -69,6 +70,8 @@ def dotenv_files(paths: list[str], start: Optional[str] = None) -> list[str]:
         name = os.path.basename(path)
         if os.path.isfile(path) and name not in hygiene.TEMPLATES and path not in found:
             found.append(os.path.abspath(path))
+    if nearest is not None:
+        found += [c for c in hygiene.stale_copies_of(found[0]) if c not in found]
     return found
 
 

@@ -244,14 +244,58 @@ def foreign_owner(path: str) -> Optional[Problem]:
     )
 
 
+def stale_copy(path: str) -> Optional[Problem]:
+    """A temporary copy a killed ``set_key``, ``safekeys import`` or
+    ``scan --fix`` left beside its file (``.env.safekeys-tmp-1a2b3c4d``): it
+    holds the rewritten file, secrets included."""
+    name = os.path.basename(path)
+    mark = name.find(_core.TEMP_MARK)
+    if mark <= 0:
+        return None
+    target = os.path.join(os.path.dirname(path), name[:mark])
+    message = (
+        f"{path} is a copy left by an interrupted write of {target} "
+        "(set_key, safekeys import or scan --fix); it may hold that file's secrets"
+    )
+    if not os.path.exists(target):
+        return Problem(
+            path,
+            "stale-copy",
+            message,
+            f"{target} is missing: if this copy is right, "
+            f"rename it: mv {_quote(path)} {_quote(target)}",
+        )
+    return Problem(
+        path,
+        "stale-copy",
+        message,
+        f"check that {target} is as you expect, then delete the copy: rm {_quote(path)} "
+        "(or `safekeys doctor --fix`)",
+        f"delete {path}",
+    )
+
+
+def stale_copies_of(path: str) -> list[str]:
+    """The temporary copies left beside ``path``."""
+    import glob
+
+    return sorted(glob.glob(glob.escape(path) + glob.escape(_core.TEMP_MARK) + "*"))
+
+
 def check(path: str) -> list[Problem]:
     """Every problem of one file, in the order doctor reports them."""
+    stale = stale_copy(path)
+    if stale is not None:
+        return [stale]
     problems = [foreign_owner(path), permissions(path), git_exposure(path)]
     return [p for p in problems if p is not None]
 
 
 def fix(problem: Problem) -> str:
     """Repair a fixable problem; returns what was done. Raises OSError."""
+    if problem.code == "stale-copy":
+        os.remove(problem.path)
+        return f"deleted {problem.path}"
     if problem.code == "permissions":
         os.chmod(problem.path, stat.S_IMODE(os.stat(problem.path).st_mode) & 0o700 | 0o600)
         return f"made {problem.path} private (mode 0600)"
