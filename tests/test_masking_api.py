@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 
 import pytest
 import safekeys
@@ -63,3 +64,22 @@ def test_short_secret_warns_only_when_masking_is_on(caplog):
     assert messages == [
         "MY_PASSWORD looks secret but is shorter than 6 characters, so it will not be masked"
     ]
+
+
+def test_every_url_password_of_a_value_is_masked_and_nothing_else():
+    # Found from outside: a JDBC scheme (its ':' made the URL unrecognised) and
+    # the second password of a failover list were printed in full.
+    text = (
+        "C1=jdbc:mysql://app:JdbcFAKEpass9876@db.example.invalid/app\n"
+        "C5=amqp://guest:AmqpFAKEpw99@mq.example.invalid,"
+        "amqp://guest:SecondFAKEpw77@mq2.example.invalid\n"
+        "C6=Url=https://svc:EmbeddedFAKE7@api.example.invalid;Timeout=30\n"
+    )
+    safekeys.load_dotenv(stream=io.StringIO(text), override=True)
+    why = {d.name: d.why for d in safekeys.registered()}
+    assert why["C1"] == "password in a URL (only the password is masked)"
+    assert why["C5"] == "password in a URL (only the passwords are masked)"
+    shown = safekeys.scrub(os.environ["C1"] + " " + os.environ["C5"] + " " + os.environ["C6"])
+    for password in ("JdbcFAKEpass9876", "AmqpFAKEpw99", "SecondFAKEpw77", "EmbeddedFAKE7"):
+        assert password not in shown
+    assert "mq2.example.invalid" in shown and "jdbc:mysql://app:" in shown
