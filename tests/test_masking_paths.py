@@ -13,6 +13,7 @@ PYTEST_DONT_REWRITE
 from __future__ import annotations
 
 import base64
+import json
 import os
 import textwrap
 from urllib.parse import quote
@@ -288,3 +289,88 @@ def test_every_embedded_shell_gets_the_magics_and_masking(embedded_shells, tmp_p
     sys.stdout.flush()
     out = capsys.readouterr().out
     assert OPENAI_KEY[:12] not in out and "[masked:OPENAI_API_KEY]" in out
+
+
+WEIRD_PASSWORD = 'Pq"7\\r<&>wö€FAKE-x9;Zt"6\\m<Yu&'  # quotes, backslashes, HTML, non-ASCII
+
+
+def _windows(text: str) -> set[str]:
+    return {text[i : i + 12] for i in range(len(text) - 11)}
+
+
+def test_stacked_escapes(run_notebook, tmp_path):
+    # JSON inside JSON (an event body), the JSON of a bytes repr (http.client's
+    # debug output), the repr of HTML, the repr of JSON: one escaper over another.
+    # The checker's forms are single escapes: the expected texts are built here.
+    import html
+
+    pw = WEIRD_PASSWORD
+    stacked = {
+        "JSON in JSON": json.dumps(json.dumps(pw)[1:-1])[1:-1],
+        "JSON of a bytes repr": json.dumps(repr(pw.encode())[2:-1])[1:-1],
+        "repr of HTML": repr(html.escape(pw))[1:-1],
+        "repr of JSON": repr(json.dumps(pw))[2:-2],
+    }
+    cell = textwrap.dedent(
+        """\
+        import html, json
+        pw = os.environ["APP_PASSWORD"]
+        print(json.dumps({"body": json.dumps({"password": pw})}))
+        print(json.dumps(repr(pw.encode())))
+        print(repr(html.escape(pw)))
+        json.dumps({"pw": pw})
+        """
+    )
+    quoted = "'" + pw.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    shown = {}
+    for loader, first in LOADERS.items():
+        work = tmp_path / loader
+        work.mkdir()
+        (work / ".env").write_text(f"APP_PASSWORD={quoted}\n")
+        nb = run_notebook(["import os", first, cell], work)
+        shown[loader] = cell_text(nb.cells[2])
+    for what, form in stacked.items():
+        assert form in shown["python-dotenv"], f"{what}: the baseline does not show it"
+        left = [w for w in _windows(form) if w in shown["safekeys"]]
+        assert not left, f"{what}: {len(left)} 12-character runs of it shown with safekeys"
+    assert "[masked:APP_PASSWORD]" in shown["safekeys"]
+
+
+def test_a_service_account_key_masks_its_secrets_not_its_structure(run_notebook, tmp_path):
+    # A GCP key file registered as one secret: its private key and key id are
+    # masked, its ordinary members stay readable (they used to be masked, and a
+    # one-line secret's short line such as `}` masked `}` everywhere).
+    private_key = (
+        "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcFAKEkeyLine1abc\\n"
+        "FAKEkeyLine2defghijklmnopqrstuvwxyz0123456789ABCD\\n-----END PRIVATE KEY-----\\n"
+    )
+    key_file = json.dumps(
+        {
+            "type": "service_account",
+            "project_id": "demo-project",
+            "private_key_id": "FAKE0123456789abcdef0123456789abcdef0123",
+            "private_key": private_key.replace("\\\\n", "\\n"),
+            "client_email": "bot@demo-project.iam.gserviceaccount.com",
+            "token_uri": "https://oauth2.googleapis.com/token",
+        },
+        indent=2,
+    )
+    (tmp_path / ".env").write_text(f"GOOGLE_CREDENTIALS='{key_file}'\n")
+    cells = [
+        "%load_ext safekeys",
+        "import json, os\ninfo = json.loads(os.environ['GOOGLE_CREDENTIALS'])\n"
+        "print(info['type'], info['client_email'], info['token_uri'])\n"
+        "print(info['private_key_id'])\nprint(info['private_key'])",
+        "print({'ok': True, 'items': [1, 2]})\nprint('}')",
+    ]
+    nb = run_notebook(cells, tmp_path)
+    shown = cell_text(nb.cells[1])
+    assert "service_account" in shown and "bot@demo-project.iam.gserviceaccount.com" in shown
+    assert "https://oauth2.googleapis.com/token" in shown
+    secrets = [
+        Secret("GOOGLE_CREDENTIALS", "FAKE0123456789abcdef0123456789abcdef0123"),
+        Secret("GOOGLE_CREDENTIALS", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcFAKEkeyLine1abc"),
+    ]
+    found = notebook_findings(LeakChecker(secrets), nb)
+    assert not found, format_findings(found)
+    assert cell_text(nb.cells[2]) == "{'ok': True, 'items': [1, 2]}\n}\n"
