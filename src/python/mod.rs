@@ -123,8 +123,25 @@ pub(super) fn timeout_or(seconds: Option<f64>, default: Duration) -> PyResult<Du
     }
 }
 
+/// Rust prints a panic's message on stderr before unwinding, and a message
+/// can quote what the code was working on: a value, a key. For panics in
+/// this crate's own code the hook prints where, never what; any other panic
+/// in the process (another extension's) goes to the hook that was there.
+fn quiet_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| match info.location() {
+        Some(at) if at.file().starts_with("src/") => eprintln!(
+            "safekeys: internal error at {}:{} (its message is withheld: it may quote a value)",
+            at.file(),
+            at.line()
+        ),
+        _ => previous(info),
+    }));
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    quiet_panics();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("InternalError", m.py().get_type::<InternalError>())?;
     dotenv::register(m)?;
