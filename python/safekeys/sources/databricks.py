@@ -9,6 +9,8 @@ raises an error whose message says it does not exist: not found.
 
 from __future__ import annotations
 
+import sys
+
 from .. import _settings
 from . import hosted
 from .base import Source, SourceUnavailable
@@ -20,12 +22,11 @@ if TYPE_CHECKING:
 
 def _dbutils() -> Any:
     """The notebook's ``dbutils`` (the IPython namespace Databricks fills)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return None
-    shell = get_ipython()
-    return None if shell is None else shell.user_ns.get("dbutils")
+    # IPython is loaded in every Databricks notebook; outside one, not imported here.
+    get_ipython = getattr(sys.modules.get("IPython"), "get_ipython", None)
+    shell = get_ipython() if callable(get_ipython) else None
+    namespace = getattr(shell, "user_ns", None)
+    return namespace.get("dbutils") if isinstance(namespace, dict) else None
 
 
 class DatabricksSource(Source):
