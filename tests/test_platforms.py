@@ -152,10 +152,23 @@ def test_kaggle_with_internet_off_is_skipped_quickly(platform, monkeypatch, capl
 
 
 @pytest.fixture
-def notebook_namespace():
+def notebook_namespace(monkeypatch):
     """A real IPython shell whose namespace holds the stand-in ``dbutils``, as a
-    Databricks notebook's does."""
+    Databricks notebook's does. A shell takes over process-wide hooks and
+    ``__main__``: they are put back afterwards, for the tests that follow."""
+    import builtins
+
     from IPython.core.interactiveshell import InteractiveShell
+
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
+    for hook in ("displayhook", "excepthook"):
+        monkeypatch.setattr(sys, hook, getattr(sys, hook))
+    for attr in ("ps1", "ps2", "ps3"):
+        if hasattr(sys, attr):
+            monkeypatch.setattr(sys, attr, getattr(sys, attr))
+        else:
+            monkeypatch.delattr(sys, attr, raising=False)
+    monkeypatch.setattr(builtins, "__IPYTHON__", False, raising=False)
 
     sys.path.insert(0, str(STANDINS))
     try:

@@ -30,7 +30,9 @@ ALWAYS_SECRET = frozenset({"keyring", "team store", "prompt", "explicit"})
 class Decision:
     """What safekeys decided about one key. Never holds the value."""
 
-    __slots__ = ("fingerprint", "length", "masked", "name", "source", "why")
+    # _seen: hash() of the value decided on, so that asking again about the same
+    # value (every getenv of a key) costs a dict look-up; None when not known.
+    __slots__ = ("_seen", "fingerprint", "length", "masked", "name", "source", "why")
     _fields = ("name", "source", "length", "fingerprint", "masked", "why")
 
     def __init__(
@@ -42,6 +44,7 @@ class Decision:
         self.fingerprint = fingerprint
         self.masked = masked
         self.why = why
+        self._seen: Optional[int] = None
 
     def _astuple(self) -> tuple[object, ...]:
         return tuple(getattr(self, field) for field in self._fields)
@@ -170,9 +173,9 @@ def _decide(
             why += f" (only the {noun} masked)"
             for secret in long_enough:
                 to_mask += _url_forms(secret)
-    _decisions[name] = Decision(
-        name, source, len(value), _core.fingerprint(value), bool(to_mask), why
-    )
+    decision = Decision(name, source, len(value), _core.fingerprint(value), bool(to_mask), why)
+    decision._seen = hash(value)
+    _decisions[name] = decision
     return to_mask
 
 
@@ -195,6 +198,9 @@ def consider(
     """Register ``value`` for masking if the policy says so (``always``: the
     source holds only secrets); record the decision (for an ordinary value
     only with ``note_ordinary``)."""
+    known = _decisions.get(name)
+    if known is not None and known._seen == hash(value) and known.source == source:
+        return known.masked  # decided already, and registered if it is a secret
     secrets = _decide(name, value, source, note_ordinary, always)
     if len(secrets) == 1:
         MASKER.add(name, secrets[0], source)

@@ -9,6 +9,8 @@ chain"). A source that cannot be asked right now (a locked keyring) raises
 
 from __future__ import annotations
 
+import os
+
 from .. import _log, _masking, _settings
 from .._errors import KeyringError, MissingKeyError
 from ..stores import keyring
@@ -77,6 +79,9 @@ def _all() -> list[Source]:
 def _configured() -> Optional[list[Source]]:
     """The chain ``SAFEKEYS_SOURCES`` chose, or None when it is not set."""
     global _chosen
+    raw = os.environ.get("SAFEKEYS_SOURCES")
+    if not raw:
+        return None
     raw = _settings.sources_setting()
     if raw is None:
         return None
@@ -220,10 +225,18 @@ def _prompted(name: str, service: Optional[str]) -> Optional[str]:
     return value
 
 
+# Names already found not to look like keys: a getenv of the same name asks no more.
+_good_names: set[str] = set()
+
+
 def _check_name(name: str) -> None:
     # A key passed where its name belongs would be repeated in log lines and errors.
-    if isinstance(name, str) and _masking.looks_like_a_key(name):
+    if name in _good_names or not isinstance(name, str):
+        return
+    if _masking.looks_like_a_key(name):
         raise ValueError("the name looks like a key itself (not repeated here): pass its name")
+    if len(_good_names) < 10_000:
+        _good_names.add(name)
 
 
 def getenv(
