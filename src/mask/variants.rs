@@ -14,7 +14,14 @@ use zeroize::{Zeroize, Zeroizing};
 /// Every form of `secret` worth searching for, `secret` itself first,
 /// without duplicates.
 pub fn variants(secret: &str) -> Vec<Zeroizing<String>> {
-    let mut out = encodings(secret);
+    tagged(secret).into_iter().map(|(v, _)| v).collect()
+}
+
+/// `variants`, each with whether it is matched only whole (none of a plain
+/// secret's are: see `forms` for the ones that are).
+fn tagged(secret: &str) -> Vec<(Zeroizing<String>, bool)> {
+    let mut out: Vec<(Zeroizing<String>, bool)> =
+        encodings(secret).into_iter().map(|v| (v, false)).collect();
     if secret.contains(['\n', '\r']) {
         for line in secret.lines() {
             let line = line.trim_end_matches('\r');
@@ -23,9 +30,9 @@ pub fn variants(secret: &str) -> Vec<Zeroizing<String>> {
             // wherever it appears. PEM armour lines are not secret.
             if line.chars().count() >= MIN_RUN
                 && !line.starts_with("-----")
-                && !out.iter().any(|have| **have == *line)
+                && !out.iter().any(|(have, _)| **have == *line)
             {
-                out.push(Zeroizing::new(line.to_string()));
+                out.push((Zeroizing::new(line.to_string()), false));
             }
         }
     }
@@ -39,12 +46,12 @@ pub fn variants(secret: &str) -> Vec<Zeroizing<String>> {
 pub fn forms(secret: &str) -> Vec<(Zeroizing<String>, bool)> {
     let members = json_secret_members(secret);
     if members.is_empty() {
-        return variants(secret).into_iter().map(|v| (v, false)).collect();
+        return tagged(secret);
     }
     let mut out: Vec<(Zeroizing<String>, bool)> =
         encodings(secret).into_iter().map(|v| (v, true)).collect();
     for member in members {
-        out.extend(variants(&member).into_iter().map(|v| (v, false)));
+        out.extend(tagged(&member));
     }
     out
 }
@@ -148,6 +155,14 @@ fn encodings(secret: &str) -> Vec<Zeroizing<String>> {
                 push(twice);
             }
         }
+        // An escaped form sent on encoded: `b64encode(json.dumps(obj))`
+        // (a JWT or Kubernetes payload, a data: URL) holds the base64 of
+        // the escaped secret, which shares no run with the secret's own.
+        // Standard alphabet only: Python's b64encode, JWT payloads aside
+        // (their secrets are found as the JWT itself).
+        for offset in 0..3 {
+            push(base64_core(once.as_bytes(), offset, &STANDARD));
+        }
         push(once.to_string());
     }
     out
@@ -169,6 +184,7 @@ const ESCAPES: &[Escape] = &[
     |s| percent_encode(s, b""),
     |s| percent_encode(s, b"/"),
     |s| percent_encode(s, b"").replace("%20", "+"),
+    unicode_escape,
 ];
 
 /// The base64 characters that depend only on `bytes` when they sit at
@@ -262,6 +278,34 @@ fn repr_escape(s: &str, escape_single: bool) -> String {
     out
 }
 
+/// `s.encode("unicode_escape")` read as latin-1 (it is ASCII): `\\`, `\t`,
+/// `\n`, `\r`, and `\xNN`, `\uNNNN`, `\UNNNNNNNN` for what is not printable
+/// ASCII; quotes stay. Printed, those bytes show as their repr, which
+/// doubles every backslash: the stacking in `encodings` covers that.
+fn unicode_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        let code = c as u32;
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            ' '..='~' => out.push(c),
+            _ if code < 0x100 => {
+                let _ = write!(out, "\\x{code:02x}");
+            }
+            _ if code < 0x10000 => {
+                let _ = write!(out, "\\u{code:04x}");
+            }
+            _ => {
+                let _ = write!(out, "\\U{code:08x}");
+            }
+        }
+    }
+    out
+}
+
 /// The inside of `repr(s.encode())`: non-ASCII bytes become `\xNN`. Of an
 /// ASCII text it is `repr_escape`'s, so it is left to that one.
 fn bytes_repr_escape(s: &str, escape_single: bool) -> String {
@@ -324,6 +368,18 @@ mod tests {
         assert!(has(&vs, "a%22b%5Cc%3Cd%3E%26e%27f/g%2Bh%20%C3%A9%0A"));
         assert!(has(&vs, "a%22b%5Cc%3Cd%3E%26e%27f%2Fg%2Bh+%C3%A9%0A"));
     }
+
+    #[test]
+    fn unicode_escape_matches_python() {
+        // python3 -c 'print("\x01\x7f\x80\u0100\U0001f600\\\t\"\x27 é".encode("unicode_escape").decode())'
+        assert_eq!(
+            unicode_escape("\u{1}\u{7f}\u{80}\u{100}\u{1f600}\\\t\"' é"),
+            "\\x01\\x7f\\x80\\u0100\\U0001f600\\\\\\t\"' \\xe9"
+        );
+        assert_eq!(unicode_escape(KEY_LIKE), KEY_LIKE);
+    }
+
+    const KEY_LIKE: &str = "sk-proj-Zx9_?>+/abcdefghijklmnop";
 
     #[test]
     fn lines_of_a_pem_block_but_not_its_armour() {
