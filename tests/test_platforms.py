@@ -337,3 +337,39 @@ def test_a_colab_notebook_gets_its_key_masked_everywhere(run_notebook, tmp_path)
     assert "[masked:OPENAI_API_KEY]" in cell_text(nb.cells[1])
     table = cell_text(nb.cells[5])
     assert "OPENAI_API_KEY" in table and "colab" in table
+
+
+def test_entry_points_are_read_as_importlib_metadata_reads_them(tmp_path, monkeypatch):
+    # safekeys reads entry_points.txt itself (importlib.metadata costs 60 ms
+    # here on the first miss): the same entries, in the same order.
+    site = tmp_path / "site"
+    site.mkdir()
+    install_plugin(site)
+    other = site / "other_pkg-2.0.dist-info"
+    other.mkdir()
+    (other / "METADATA").write_text("Metadata-Version: 2.1\nName: other-pkg\nVersion: 2.0\n")
+    (other / "entry_points.txt").write_text(
+        "[console_scripts]\nother = other_pkg:main\n\n"
+        "# a comment\n[safekeys.sources]\n"
+        "vaulty = other_pkg.sources:Vaulty [extra]\nnested = other_pkg:sources.Nested\n"
+    )
+    monkeypatch.syspath_prepend(str(site))
+    from safekeys.sources import plugins
+
+    direct = [e for e in plugins._entry_points() if e[0] in ("teamvault", "vaulty", "nested")]
+    metadata = [
+        (name, value.split("[")[0].strip())  # the extras are not needed to load it
+        for name, value in plugins._from_importlib_metadata()
+        if name in ("teamvault", "vaulty", "nested")
+    ]
+    assert (
+        sorted(direct)
+        == sorted(metadata)
+        == sorted(
+            [
+                ("teamvault", "teamvault_source:TeamVaultSource"),
+                ("vaulty", "other_pkg.sources:Vaulty"),
+                ("nested", "other_pkg:sources.Nested"),
+            ]
+        )
+    )

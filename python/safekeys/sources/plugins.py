@@ -18,6 +18,8 @@ does not list are not asked.
 
 from __future__ import annotations
 
+import os
+
 from .. import _log
 from .base import Source
 
@@ -31,19 +33,74 @@ _installed: Optional[list[Source]] = None
 _warned: set[str] = set()
 
 
-def _entry_points() -> list[object]:
+def _entry_points() -> list[tuple[str, str]]:
+    """``(name, "module:attr")`` of the group's entry points in installed
+    distributions, in ``sys.path`` order, the first distribution of a name
+    winning (as ``importlib.metadata`` does). Read directly from each
+    ``*.dist-info/entry_points.txt``: ``importlib.metadata.entry_points()``
+    parses every distribution's metadata and costs 30-50 ms here, this a few.
+    A ``sys.path`` entry that is not a directory (a zip) falls back to it."""
+    import sys
+
+    found: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for entry in sys.path:
+        directory = entry or "."
+        try:
+            names = sorted(os.listdir(directory))
+        except NotADirectoryError:
+            return _from_importlib_metadata()
+        except OSError:
+            continue
+        for name in names:
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            dist = name.rsplit("-", 1)[0].lower().replace("_", "-")
+            if dist in seen:
+                continue
+            seen.add(dist)
+            try:
+                with open(os.path.join(directory, name, "entry_points.txt"), encoding="utf-8") as f:
+                    text = f.read()
+            except OSError:
+                continue
+            if GROUP in text:
+                found.extend(_group_entries(text))
+    return found
+
+
+def _group_entries(text: str) -> list[tuple[str, str]]:
+    """The ``[safekeys.sources]`` section of an ``entry_points.txt`` (INI)."""
+    entries: list[tuple[str, str]] = []
+    inside = False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("["):
+            inside = line == f"[{GROUP}]"
+        elif inside and "=" in line and not line.startswith(("#", ";")):
+            name, _, value = line.partition("=")
+            entries.append((name.strip(), value.split("[")[0].strip()))
+    return entries
+
+
+def _from_importlib_metadata() -> list[tuple[str, str]]:
     from importlib.metadata import entry_points
 
     try:
-        return list(entry_points(group=GROUP))
+        group = list(entry_points(group=GROUP))
     except TypeError:  # Python 3.9: a dict of groups
-        return list(entry_points().get(GROUP, []))
+        group = list(entry_points().get(GROUP, []))
+    return [(entry.name, entry.value) for entry in group]
 
 
-def _load(entry: object) -> Optional[Source]:
-    name = getattr(entry, "name", "?")
+def _load(name: str, value: str) -> Optional[Source]:
     try:
-        made = entry.load()  # type: ignore[attr-defined]
+        import importlib
+
+        module_name, _, attrs = value.partition(":")
+        made: object = importlib.import_module(module_name.strip())
+        for attr in filter(None, attrs.strip().split(".")):
+            made = getattr(made, attr)
         source = made() if isinstance(made, type) else made
     except Exception as err:
         _warn_once(f"load:{name}", f"could not load the source {name!r} ({type(err).__name__})")
@@ -63,7 +120,7 @@ def installed() -> list[Source]:
     (reading entry points costs milliseconds: only when the chain is first used)."""
     global _installed
     if _installed is None:
-        loaded = (_load(entry) for entry in _entry_points())
+        loaded = (_load(name, value) for name, value in _entry_points())
         _installed = [source for source in loaded if source is not None]
     return list(_installed)
 
