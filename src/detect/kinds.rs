@@ -61,6 +61,28 @@ pub const STRIPE_TEST_KEY: Kind = kind("stripe-test-key", "Stripe test key", "St
 pub const PEM_PRIVATE_KEY: Kind = kind("pem-private-key", "PEM private key", "any");
 pub const URL_PASSWORD: Kind = kind("url-password", "Password in a URL", "any");
 
+// AI and ML platforms.
+pub const COHERE_KEY: Kind = kind("cohere-key", "Cohere API key", "Cohere");
+pub const GROQ_KEY: Kind = kind("groq-key", "Groq API key", "Groq");
+pub const REPLICATE_TOKEN: Kind = kind("replicate-token", "Replicate API token", "Replicate");
+pub const MISTRAL_KEY: Kind = kind("mistral-key", "Mistral API key", "Mistral AI");
+pub const TOGETHER_KEY: Kind = kind("together-key", "Together AI API key", "Together AI");
+pub const PERPLEXITY_KEY: Kind = kind("perplexity-key", "Perplexity API key", "Perplexity");
+pub const XAI_KEY: Kind = kind("xai-key", "xAI API key", "xAI");
+pub const LANGSMITH_KEY: Kind = kind("langsmith-key", "LangSmith API key", "LangChain");
+pub const PINECONE_KEY: Kind = kind("pinecone-key", "Pinecone API key", "Pinecone");
+pub const WANDB_KEY: Kind = kind("wandb-key", "Weights & Biases API key", "Weights & Biases");
+pub const HUGGINGFACE_ORG_TOKEN: Kind = kind(
+    "huggingface-org-token",
+    "Hugging Face organisation token",
+    "Hugging Face",
+);
+pub const OPENROUTER_KEY: Kind = kind("openrouter-key", "OpenRouter API key", "OpenRouter");
+pub const DEEPSEEK_KEY: Kind = kind("deepseek-key", "DeepSeek API key", "DeepSeek");
+
+// Generic formats.
+pub const JWT: Kind = kind("jwt", "JSON Web Token", "any");
+
 /// Every kind the scanner reports, in the order reports list them.
 pub const KINDS: &[Kind] = &[
     KNOWN_SECRET,
@@ -83,6 +105,20 @@ pub const KINDS: &[Kind] = &[
     STRIPE_RESTRICTED_KEY,
     PEM_PRIVATE_KEY,
     URL_PASSWORD,
+    COHERE_KEY,
+    GROQ_KEY,
+    REPLICATE_TOKEN,
+    MISTRAL_KEY,
+    TOGETHER_KEY,
+    PERPLEXITY_KEY,
+    XAI_KEY,
+    LANGSMITH_KEY,
+    PINECONE_KEY,
+    WANDB_KEY,
+    HUGGINGFACE_ORG_TOKEN,
+    OPENROUTER_KEY,
+    DEEPSEEK_KEY,
+    JWT,
 ];
 
 #[cfg(test)]
