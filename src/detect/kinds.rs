@@ -80,6 +80,33 @@ pub const HUGGINGFACE_ORG_TOKEN: Kind = kind(
 pub const OPENROUTER_KEY: Kind = kind("openrouter-key", "OpenRouter API key", "OpenRouter");
 pub const DEEPSEEK_KEY: Kind = kind("deepseek-key", "DeepSeek API key", "DeepSeek");
 
+// Cloud.
+pub const GOOGLE_OAUTH_SECRET: Kind = kind(
+    "google-oauth-client-secret",
+    "Google OAuth client secret",
+    "Google",
+);
+
+// Developer platforms.
+pub const GITLAB_RUNNER_TOKEN: Kind = kind(
+    "gitlab-runner-token",
+    "GitLab runner authentication token",
+    "GitLab",
+);
+pub const GITLAB_DEPLOY_TOKEN: Kind = kind("gitlab-deploy-token", "GitLab deploy token", "GitLab");
+pub const GITLAB_CI_JOB_TOKEN: Kind =
+    kind("gitlab-ci-job-token", "GitLab CI/CD job token", "GitLab");
+pub const GITLAB_TRIGGER_TOKEN: Kind = kind(
+    "gitlab-trigger-token",
+    "GitLab pipeline trigger token",
+    "GitLab",
+);
+pub const GITLAB_FEED_TOKEN: Kind = kind("gitlab-feed-token", "GitLab feed token", "GitLab");
+pub const GITLAB_SCIM_TOKEN: Kind = kind("gitlab-scim-token", "GitLab SCIM token", "GitLab");
+pub const GITLAB_OTHER_TOKEN: Kind = kind("gitlab-other-token", "GitLab token", "GitLab");
+pub const NPM_TOKEN: Kind = kind("npm-token", "npm access token", "npm");
+pub const PYPI_TOKEN: Kind = kind("pypi-token", "PyPI upload token", "PyPI");
+
 // Generic formats.
 pub const JWT: Kind = kind("jwt", "JSON Web Token", "any");
 
@@ -118,6 +145,16 @@ pub const KINDS: &[Kind] = &[
     HUGGINGFACE_ORG_TOKEN,
     OPENROUTER_KEY,
     DEEPSEEK_KEY,
+    GOOGLE_OAUTH_SECRET,
+    GITLAB_RUNNER_TOKEN,
+    GITLAB_DEPLOY_TOKEN,
+    GITLAB_CI_JOB_TOKEN,
+    GITLAB_TRIGGER_TOKEN,
+    GITLAB_FEED_TOKEN,
+    GITLAB_SCIM_TOKEN,
+    GITLAB_OTHER_TOKEN,
+    NPM_TOKEN,
+    PYPI_TOKEN,
     JWT,
 ];
 

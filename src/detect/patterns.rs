@@ -162,6 +162,90 @@ pub const SHAPES: &[Shape] = &[
     shape(kinds::GITLAB_TOKEN, "glpat-", &[Run(gitlab_char, 20, 300)]),
     aws_id("AKIA", "AWS access key id"),
     aws_id("ASIA", "AWS temporary access key id"),
+    aws_id("ABIA", "AWS STS service bearer token id"),
+    aws_id("ACCA", "AWS context-specific credential id"),
+    // `A3T` and one more character, then the 16 of every id.
+    Shape {
+        random: false,
+        label: "AWS access key id",
+        ..shape(
+            kinds::AWS_ACCESS_KEY_ID,
+            "A3T",
+            &[Run(upper_alnum, 1, 1), Run(base32, 16, 16)],
+        )
+    },
+    shape(
+        kinds::GOOGLE_OAUTH_SECRET,
+        "GOCSPX-",
+        &[Run(token_char, 28, 28)],
+    ),
+    // GitLab's token kinds: 20 characters, or the longer routable form
+    // ending `.<2><7>` (hence `.` in the body).
+    shape(
+        kinds::GITLAB_RUNNER_TOKEN,
+        "glrt-",
+        &[Run(gitlab_char, 20, 300)],
+    ),
+    shape(
+        kinds::GITLAB_DEPLOY_TOKEN,
+        "gldt-",
+        &[Run(gitlab_char, 20, 300)],
+    ),
+    shape(
+        kinds::GITLAB_CI_JOB_TOKEN,
+        "glcbt-",
+        &[Run(alnum, 1, 5), Lit("_"), Run(gitlab_char, 20, 300)],
+    ),
+    shape(kinds::GITLAB_TRIGGER_TOKEN, "glptt-", &[Run(hex, 40, 40)]),
+    shape(
+        kinds::GITLAB_FEED_TOKEN,
+        "glft-",
+        &[Run(gitlab_char, 20, 300)],
+    ),
+    shape(
+        kinds::GITLAB_SCIM_TOKEN,
+        "glsoat-",
+        &[Run(gitlab_char, 20, 300)],
+    ),
+    Shape {
+        label: "GitLab feature-flag client token",
+        ..shape(
+            kinds::GITLAB_OTHER_TOKEN,
+            "glffct-",
+            &[Run(gitlab_char, 20, 300)],
+        )
+    },
+    Shape {
+        label: "GitLab incoming-mail token",
+        ..shape(
+            kinds::GITLAB_OTHER_TOKEN,
+            "glimt-",
+            &[Run(gitlab_char, 25, 300)],
+        )
+    },
+    Shape {
+        label: "GitLab agent token",
+        ..shape(
+            kinds::GITLAB_OTHER_TOKEN,
+            "glagent-",
+            &[Run(gitlab_char, 50, 300)],
+        )
+    },
+    Shape {
+        label: "GitLab OAuth application secret",
+        ..shape(
+            kinds::GITLAB_OTHER_TOKEN,
+            "gloas-",
+            &[Run(gitlab_char, 64, 300)],
+        )
+    },
+    shape(kinds::NPM_TOKEN, "npm_", &[Run(alnum, 36, 36)]),
+    // A macaroon whose first bytes say `pypi.org`: the prefix is fixed.
+    shape(
+        kinds::PYPI_TOKEN,
+        "pypi-AgEIcHlwaS5vcmc",
+        &[Run(token_char, 50, 1000)],
+    ),
     shape(kinds::SLACK_TOKEN, "xoxb-", &[Run(token_char, 10, 255)]),
     shape(kinds::SLACK_TOKEN, "xoxa-", &[Run(token_char, 10, 255)]),
     shape(kinds::SLACK_TOKEN, "xoxp-", &[Run(token_char, 10, 255)]),
@@ -1299,6 +1383,46 @@ mod tests {
         ),
         ("openrouter-key", &[L("sk-or-v1-"), R(Hex, 64)], true),
         ("deepseek-key", &[L("sk-"), R(Hex, 32)], true),
+        // Cloud.
+        ("aws-access-key-id", &[L("ABIA"), R(Base32, 16)], true),
+        ("aws-access-key-id", &[L("ACCA"), R(Base32, 16)], true),
+        (
+            "aws-access-key-id",
+            &[L("A3T"), R(UpperAlnum, 1), R(Base32, 16)],
+            true,
+        ),
+        (
+            "google-oauth-client-secret",
+            &[L("GOCSPX-"), R(Token, 28)],
+            true,
+        ),
+        // Developer platforms.
+        ("gitlab-token", &[L("glpat-"), R(Token, 20)], false),
+        (
+            "gitlab-token",
+            &[L("glpat-"), R(Token, 36), L("."), R(Hex, 9)],
+            false,
+        ),
+        ("gitlab-runner-token", &[L("glrt-"), R(Token, 20)], false),
+        ("gitlab-deploy-token", &[L("gldt-"), R(Token, 20)], false),
+        (
+            "gitlab-ci-job-token",
+            &[L("glcbt-"), R(Alnum, 2), L("_"), R(Token, 20)],
+            false,
+        ),
+        ("gitlab-trigger-token", &[L("glptt-"), R(Hex, 40)], true),
+        ("gitlab-feed-token", &[L("glft-"), R(Token, 20)], false),
+        ("gitlab-scim-token", &[L("glsoat-"), R(Token, 20)], false),
+        ("gitlab-other-token", &[L("glffct-"), R(Token, 20)], false),
+        ("gitlab-other-token", &[L("glimt-"), R(Token, 25)], false),
+        ("gitlab-other-token", &[L("glagent-"), R(Token, 50)], false),
+        ("gitlab-other-token", &[L("gloas-"), R(Token, 64)], false),
+        ("npm-token", &[L("npm_"), R(Alnum, 36)], true),
+        (
+            "pypi-token",
+            &[L("pypi-AgEIcHlwaS5vcmc"), R(Token, 150)],
+            false,
+        ),
         // Existing formats, generated the same way.
         ("github-token", &[L("ghp_"), R(Alnum, 36)], false),
         ("aws-access-key-id", &[L("AKIA"), R(Base32, 16)], true),
