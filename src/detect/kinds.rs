@@ -107,6 +107,26 @@ pub const GITLAB_OTHER_TOKEN: Kind = kind("gitlab-other-token", "GitLab token", 
 pub const NPM_TOKEN: Kind = kind("npm-token", "npm access token", "npm");
 pub const PYPI_TOKEN: Kind = kind("pypi-token", "PyPI upload token", "PyPI");
 
+// Communication and payments.
+pub const SLACK_APP_TOKEN: Kind = kind("slack-app-token", "Slack app-level token", "Slack");
+pub const SLACK_CONFIG_TOKEN: Kind =
+    kind("slack-config-token", "Slack configuration token", "Slack");
+pub const SLACK_WEBHOOK: Kind = kind("slack-webhook-url", "Slack incoming-webhook URL", "Slack");
+pub const DISCORD_WEBHOOK: Kind = kind("discord-webhook-url", "Discord webhook URL", "Discord");
+pub const TELEGRAM_BOT_TOKEN: Kind = kind("telegram-bot-token", "Telegram bot token", "Telegram");
+pub const SENDGRID_KEY: Kind = kind("sendgrid-key", "SendGrid API key", "Twilio SendGrid");
+pub const TWILIO_KEY: Kind = kind("twilio-key", "Twilio API key", "Twilio");
+
+// Data platforms.
+pub const DATABRICKS_TOKEN: Kind =
+    kind("databricks-token", "Databricks access token", "Databricks");
+pub const NOTION_TOKEN: Kind = kind("notion-token", "Notion integration token", "Notion");
+pub const AIRTABLE_TOKEN: Kind = kind(
+    "airtable-token",
+    "Airtable personal access token",
+    "Airtable",
+);
+
 // Generic formats.
 pub const JWT: Kind = kind("jwt", "JSON Web Token", "any");
 
@@ -155,6 +175,16 @@ pub const KINDS: &[Kind] = &[
     GITLAB_OTHER_TOKEN,
     NPM_TOKEN,
     PYPI_TOKEN,
+    SLACK_APP_TOKEN,
+    SLACK_CONFIG_TOKEN,
+    SLACK_WEBHOOK,
+    DISCORD_WEBHOOK,
+    TELEGRAM_BOT_TOKEN,
+    SENDGRID_KEY,
+    TWILIO_KEY,
+    DATABRICKS_TOKEN,
+    NOTION_TOKEN,
+    AIRTABLE_TOKEN,
     JWT,
 ];
 

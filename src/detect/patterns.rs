@@ -75,7 +75,6 @@ fn letter(b: u8) -> bool {
     b.is_ascii_alphabetic()
 }
 
-#[allow(dead_code)]
 fn digit(b: u8) -> bool {
     b.is_ascii_digit()
 }
@@ -83,6 +82,10 @@ fn digit(b: u8) -> bool {
 /// Lower-case hexadecimal, as the providers below print their keys.
 fn hex(b: u8) -> bool {
     b.is_ascii_digit() || (b'a'..=b'f').contains(&b)
+}
+
+fn any_hex(b: u8) -> bool {
+    b.is_ascii_hexdigit()
 }
 
 /// A format of `kind`, labelled and attributed as the kind is.
@@ -250,6 +253,95 @@ pub const SHAPES: &[Shape] = &[
     shape(kinds::SLACK_TOKEN, "xoxa-", &[Run(token_char, 10, 255)]),
     shape(kinds::SLACK_TOKEN, "xoxp-", &[Run(token_char, 10, 255)]),
     shape(kinds::SLACK_TOKEN, "xoxr-", &[Run(token_char, 10, 255)]),
+    // Legacy workspace tokens: `xoxs-`, three groups of digits, hex.
+    shape(
+        kinds::SLACK_TOKEN,
+        "xoxs-",
+        &[
+            Run(digit, 1, 20),
+            Lit("-"),
+            Run(digit, 1, 20),
+            Lit("-"),
+            Run(digit, 1, 20),
+            Lit("-"),
+            Run(any_hex, 10, 80),
+        ],
+    ),
+    // App-level: `xapp-<1>-<app id>-<digits>-<hex>`.
+    shape(
+        kinds::SLACK_APP_TOKEN,
+        "xapp-",
+        &[
+            Run(digit, 1, 2),
+            Lit("-"),
+            Run(upper_alnum, 8, 14),
+            Lit("-"),
+            Run(digit, 8, 16),
+            Lit("-"),
+            Run(hex, 32, 80),
+        ],
+    ),
+    // Configuration tokens and their refresh tokens: long alphanumerics.
+    shape(
+        kinds::SLACK_CONFIG_TOKEN,
+        "xoxe.xoxp-",
+        &[Run(digit, 1, 2), Lit("-"), Run(alnum, 140, 200)],
+    ),
+    shape(
+        kinds::SLACK_CONFIG_TOKEN,
+        "xoxe.xoxb-",
+        &[Run(digit, 1, 2), Lit("-"), Run(alnum, 140, 200)],
+    ),
+    Shape {
+        label: "Slack configuration refresh token",
+        ..shape(
+            kinds::SLACK_CONFIG_TOKEN,
+            "xoxe-",
+            &[Run(digit, 1, 2), Lit("-"), Run(alnum, 130, 200)],
+        )
+    },
+    // The URL's secret parts: workspace, channel and the 24-character token
+    // (the `https://` before the host is left to read).
+    shape(
+        kinds::SLACK_WEBHOOK,
+        "hooks.slack.com/services/",
+        &[
+            Lit("T"),
+            Run(upper_alnum, 8, 12),
+            Lit("/B"),
+            Run(upper_alnum, 8, 12),
+            Lit("/"),
+            Run(alnum, 24, 24),
+        ],
+    ),
+    shape(
+        kinds::DISCORD_WEBHOOK,
+        "discord.com/api/webhooks/",
+        &[Run(digit, 17, 20), Lit("/"), Run(token_char, 60, 80)],
+    ),
+    shape(
+        kinds::DISCORD_WEBHOOK,
+        "discordapp.com/api/webhooks/",
+        &[Run(digit, 17, 20), Lit("/"), Run(token_char, 60, 80)],
+    ),
+    shape(
+        kinds::SENDGRID_KEY,
+        "SG.",
+        &[Run(token_char, 22, 22), Lit("."), Run(token_char, 43, 43)],
+    ),
+    shape(kinds::DATABRICKS_TOKEN, "dapi", &[Run(hex, 32, 32)]),
+    shape(
+        kinds::NOTION_TOKEN,
+        "ntn_",
+        &[Run(digit, 11, 11), Run(alnum, 35, 35)],
+    ),
+    // Notion's older internal-integration secrets.
+    shape(kinds::NOTION_TOKEN, "secret_", &[Run(alnum, 43, 43)]),
+    shape(
+        kinds::AIRTABLE_TOKEN,
+        "pat",
+        &[Run(alnum, 14, 14), Lit("."), Run(hex, 64, 64)],
+    ),
     shape(kinds::GOOGLE_API_KEY, "AIza", &[Run(token_char, 35, 35)]),
     shape(kinds::HUGGINGFACE_TOKEN, "hf_", &[Run(alnum, 30, 255)]),
     shape(kinds::STRIPE_LIVE_KEY, "sk_live_", &[Run(alnum, 16, 255)]),
@@ -261,6 +353,11 @@ pub const SHAPES: &[Shape] = &[
     Shape {
         report: false,
         ..shape(kinds::STRIPE_TEST_KEY, "sk_test_", &[Run(alnum, 16, 255)])
+    },
+    Shape {
+        report: false,
+        label: "Stripe restricted test key",
+        ..shape(kinds::STRIPE_TEST_KEY, "rk_test_", &[Run(alnum, 16, 255)])
     },
 ];
 
@@ -299,6 +396,12 @@ pub const LABELLED: &[Labelled] = &[
     },
     // W&B prints a 40-digit hex key; a SHA-1 has the same shape, so only
     // after W&B's own variable name.
+    // An API key's SID (`SK` and 32 hex) names Twilio only by its variable.
+    Labelled {
+        kind: kinds::TWILIO_KEY,
+        stems: &["TWILIO_API_KEY", "twilio_api_key"],
+        body: &[Lit("SK"), Run(hex, 32, 32)],
+    },
     Labelled {
         kind: kinds::WANDB_KEY,
         stems: &["WANDB_API_KEY", "wandb_api_key"],
@@ -1299,8 +1402,6 @@ mod tests {
         R(Alpha, usize),
     }
 
-    // Digits and UpperAlnum serve the comms formats to come.
-    #[allow(dead_code)]
     #[derive(Clone, Copy, PartialEq)]
     enum Alpha {
         Alnum,
@@ -1423,6 +1524,85 @@ mod tests {
             &[L("pypi-AgEIcHlwaS5vcmc"), R(Token, 150)],
             false,
         ),
+        // Communication and payments.
+        (
+            "slack-app-token",
+            &[
+                L("xapp-1-A"),
+                R(UpperAlnum, 10),
+                L("-"),
+                R(Digits, 13),
+                L("-"),
+                R(Hex, 64),
+            ],
+            false,
+        ),
+        (
+            "slack-config-token",
+            &[L("xoxe.xoxp-1-"), R(Alnum, 166)],
+            false,
+        ),
+        ("slack-config-token", &[L("xoxe-1-"), R(Alnum, 146)], false),
+        (
+            "slack-token",
+            &[
+                L("xoxs-"),
+                R(Digits, 10),
+                L("-"),
+                R(Digits, 12),
+                L("-"),
+                R(Digits, 12),
+                L("-"),
+                R(Hex, 40),
+            ],
+            false,
+        ),
+        (
+            "slack-webhook-url",
+            &[
+                L("hooks.slack.com/services/T"),
+                R(UpperAlnum, 8),
+                L("/B"),
+                R(UpperAlnum, 10),
+                L("/"),
+                R(Alnum, 24),
+            ],
+            true,
+        ),
+        (
+            "discord-webhook-url",
+            &[
+                L("discord.com/api/webhooks/"),
+                R(Digits, 18),
+                L("/"),
+                R(Token, 68),
+            ],
+            false,
+        ),
+        (
+            "sendgrid-key",
+            &[L("SG."), R(Token, 22), L("."), R(Token, 43)],
+            true,
+        ),
+        ("stripe-live-key", &[L("sk_live_"), R(Alnum, 99)], false),
+        (
+            "stripe-restricted-key",
+            &[L("rk_live_"), R(Alnum, 99)],
+            false,
+        ),
+        // Data platforms.
+        ("databricks-token", &[L("dapi"), R(Hex, 32)], true),
+        (
+            "notion-token",
+            &[L("ntn_"), R(Digits, 11), R(Alnum, 35)],
+            true,
+        ),
+        ("notion-token", &[L("secret_"), R(Alnum, 43)], true),
+        (
+            "airtable-token",
+            &[L("pat"), R(Alnum, 14), L("."), R(Hex, 64)],
+            true,
+        ),
         // Existing formats, generated the same way.
         ("github-token", &[L("ghp_"), R(Alnum, 36)], false),
         ("aws-access-key-id", &[L("AKIA"), R(Base32, 16)], true),
@@ -1531,6 +1711,11 @@ mod tests {
             ("mistral-key", "MISTRAL_API_KEY", rng.string(&alnum, 32)),
             ("together-key", "TOGETHER_API_KEY", rng.string(HEX, 64)),
             ("wandb-key", "WANDB_API_KEY", rng.string(HEX, 40)),
+            (
+                "twilio-key",
+                "TWILIO_API_KEY",
+                format!("SK{}", rng.string(HEX, 32)),
+            ),
         ];
         for (kind, name, key) in &cases {
             let lower = name.to_lowercase();
@@ -1682,6 +1867,22 @@ mod tests {
             format!("{header}x.{payload}.{signature}"),
         ] {
             assert!(kinds(&text).is_empty(), "{text}");
+        }
+    }
+
+    /// Test-mode Stripe keys: masked (the masking policy knows them), never
+    /// reported (a test key is no leak), as `sk_test_` was before.
+    #[test]
+    fn stripe_test_keys_are_masked_not_reported() {
+        let mut rng = Rng(3);
+        let alnum = alphabet(&[UPPER, LOWER, DIGITS]);
+        for (prefix, label) in [
+            ("sk_test_", "Stripe test key"),
+            ("rk_test_", "Stripe restricted test key"),
+        ] {
+            let key = format!("{prefix}{}", rng.string(&alnum, 99));
+            assert_eq!(known_shape(&key), Some(label));
+            assert!(kinds(&format!("STRIPE_KEY = \"{key}\"")).is_empty());
         }
     }
 
