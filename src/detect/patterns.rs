@@ -483,6 +483,8 @@ const AWS_SECRET_LABELS: &[&str] = &[
     "AWS_SECRET_KEY",
 ];
 const PEM_BEGIN: &str = "-----BEGIN ";
+/// Between a Telegram bot's id and its secret, which starts `AA`.
+const TELEGRAM_MARK: &str = ":AA";
 /// Base64url of `{"`, how every JSON Web Token's header starts.
 const JWT_MARK: &str = "eyJ";
 const URL_MARK: &str = "://";
@@ -493,6 +495,7 @@ enum Candidate {
     Shapes(Vec<&'static Shape>),
     Labelled(&'static Labelled),
     AwsLabel,
+    Telegram,
     Jwt,
     Pem,
     Url,
@@ -535,6 +538,8 @@ fn prefilter() -> Option<&'static Prefilter> {
                 literals.push(label);
                 candidates.push(Candidate::AwsLabel);
             }
+            literals.push(TELEGRAM_MARK);
+            candidates.push(Candidate::Telegram);
             literals.push(JWT_MARK);
             candidates.push(Candidate::Jwt);
             literals.push(PEM_BEGIN);
@@ -576,6 +581,10 @@ pub fn find(text: &str) -> Vec<Found> {
             Candidate::Labelled(labelled) => after_label(bytes, end)
                 .and_then(|at| check_body(bytes, at, at, labelled.body, labelled.kind.id, true)),
             Candidate::AwsLabel => after_label(bytes, end).and_then(|at| aws_secret_at(bytes, at)),
+            Candidate::Telegram => {
+                let floor = found.last().map_or(0, |f: &Found| f.range.end);
+                telegram_at(bytes, start, floor)
+            }
             Candidate::Jwt => jwt_at(bytes, start),
             Candidate::Pem => pem_block(text, start),
             Candidate::Url => url_password(text, start),
@@ -936,6 +945,34 @@ fn aws_secrets_near(text: &str, any40: &Regex, ids: &[Range<usize>], found: &mut
         found.extend(extra);
         found.sort_by_key(|f| f.range.start);
     }
+}
+
+/// A Telegram bot token around the `:` at `colon`: the bot's id (8 to 10
+/// digits, standing alone, not inside what was found before `floor`) and
+/// 35 base64url characters.
+fn telegram_at(bytes: &[u8], colon: usize, floor: usize) -> Option<Found> {
+    let digits = bytes
+        .get(floor..colon)?
+        .iter()
+        .rev()
+        .take(11)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if !(8..=10).contains(&digits) {
+        return None;
+    }
+    let start = colon - digits;
+    if !free_before(bytes, start) {
+        return None;
+    }
+    check_body(
+        bytes,
+        start,
+        colon + 1,
+        &[Run(token_char, 35, 35)],
+        kinds::TELEGRAM_BOT_TOKEN.id,
+        true,
+    )
 }
 
 fn base64url(b: u8) -> bool {
@@ -1823,6 +1860,38 @@ mod tests {
             "0000000000000000000000000000000000000000",
         ] {
             assert!(!plausible(body.as_bytes()), "{body}");
+        }
+    }
+
+    #[test]
+    fn telegram_bot_tokens() {
+        let mut rng = Rng(11);
+        let token_chars = alphabet(&[UPPER, LOWER, DIGITS, "-_"]);
+        for _ in 0..50 {
+            let id = format!("{}{}", 1 + rng.next() % 9, rng.string(DIGITS, 9));
+            let secret = format!("AA{}Q", rng.string(&token_chars, 32));
+            let token = format!("{id}:{secret}");
+            for text in [
+                token.clone(),
+                format!("TELEGRAM_BOT_TOKEN={token}\n"),
+                format!("bot = Bot(\"{token}\")"),
+            ] {
+                assert_eq!(
+                    kinds(&text),
+                    vec![("telegram-bot-token", token.as_str())],
+                    "{text}"
+                );
+            }
+            for text in [
+                format!("{}:{secret}", &id[..7]),
+                format!("1{id}:{secret}"),
+                format!("x{token}"),
+                format!("{id}:{}", &secret[..34]),
+                format!("{token}x"),
+                format!("{id}:AA{}", "x".repeat(33)),
+            ] {
+                assert!(kinds(&text).is_empty(), "{text}");
+            }
         }
     }
 
