@@ -1299,6 +1299,21 @@ mod tests {
             "\n",
             " ",
             "Ab3dEfGh1jKlMn0pQrSt",
+            // The new prefilter literals and the separators after them.
+            ":AA",
+            "1234567890",
+            "eyJ",
+            "eyJhbGciOiJIUzI1NiJ9",
+            ".",
+            "SG.",
+            "xapp-1-",
+            "hooks.slack.com/services/T",
+            "/B",
+            "pat",
+            "ntn_",
+            "COHERE_API_KEY",
+            "]",
+            ",",
         ];
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         for _ in 0..3000 {
