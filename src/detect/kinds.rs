@@ -61,6 +61,75 @@ pub const STRIPE_TEST_KEY: Kind = kind("stripe-test-key", "Stripe test key", "St
 pub const PEM_PRIVATE_KEY: Kind = kind("pem-private-key", "PEM private key", "any");
 pub const URL_PASSWORD: Kind = kind("url-password", "Password in a URL", "any");
 
+// AI and ML platforms.
+pub const COHERE_KEY: Kind = kind("cohere-key", "Cohere API key", "Cohere");
+pub const GROQ_KEY: Kind = kind("groq-key", "Groq API key", "Groq");
+pub const REPLICATE_TOKEN: Kind = kind("replicate-token", "Replicate API token", "Replicate");
+pub const MISTRAL_KEY: Kind = kind("mistral-key", "Mistral API key", "Mistral AI");
+pub const TOGETHER_KEY: Kind = kind("together-key", "Together AI API key", "Together AI");
+pub const PERPLEXITY_KEY: Kind = kind("perplexity-key", "Perplexity API key", "Perplexity");
+pub const XAI_KEY: Kind = kind("xai-key", "xAI API key", "xAI");
+pub const LANGSMITH_KEY: Kind = kind("langsmith-key", "LangSmith API key", "LangChain");
+pub const PINECONE_KEY: Kind = kind("pinecone-key", "Pinecone API key", "Pinecone");
+pub const WANDB_KEY: Kind = kind("wandb-key", "Weights & Biases API key", "Weights & Biases");
+pub const HUGGINGFACE_ORG_TOKEN: Kind = kind(
+    "huggingface-org-token",
+    "Hugging Face organisation token",
+    "Hugging Face",
+);
+pub const OPENROUTER_KEY: Kind = kind("openrouter-key", "OpenRouter API key", "OpenRouter");
+pub const DEEPSEEK_KEY: Kind = kind("deepseek-key", "DeepSeek API key", "DeepSeek");
+
+// Cloud.
+pub const GOOGLE_OAUTH_SECRET: Kind = kind(
+    "google-oauth-client-secret",
+    "Google OAuth client secret",
+    "Google",
+);
+
+// Developer platforms.
+pub const GITLAB_RUNNER_TOKEN: Kind = kind(
+    "gitlab-runner-token",
+    "GitLab runner authentication token",
+    "GitLab",
+);
+pub const GITLAB_DEPLOY_TOKEN: Kind = kind("gitlab-deploy-token", "GitLab deploy token", "GitLab");
+pub const GITLAB_CI_JOB_TOKEN: Kind =
+    kind("gitlab-ci-job-token", "GitLab CI/CD job token", "GitLab");
+pub const GITLAB_TRIGGER_TOKEN: Kind = kind(
+    "gitlab-trigger-token",
+    "GitLab pipeline trigger token",
+    "GitLab",
+);
+pub const GITLAB_FEED_TOKEN: Kind = kind("gitlab-feed-token", "GitLab feed token", "GitLab");
+pub const GITLAB_SCIM_TOKEN: Kind = kind("gitlab-scim-token", "GitLab SCIM token", "GitLab");
+pub const GITLAB_OTHER_TOKEN: Kind = kind("gitlab-other-token", "GitLab token", "GitLab");
+pub const NPM_TOKEN: Kind = kind("npm-token", "npm access token", "npm");
+pub const PYPI_TOKEN: Kind = kind("pypi-token", "PyPI upload token", "PyPI");
+
+// Communication and payments.
+pub const SLACK_APP_TOKEN: Kind = kind("slack-app-token", "Slack app-level token", "Slack");
+pub const SLACK_CONFIG_TOKEN: Kind =
+    kind("slack-config-token", "Slack configuration token", "Slack");
+pub const SLACK_WEBHOOK: Kind = kind("slack-webhook-url", "Slack incoming-webhook URL", "Slack");
+pub const DISCORD_WEBHOOK: Kind = kind("discord-webhook-url", "Discord webhook URL", "Discord");
+pub const TELEGRAM_BOT_TOKEN: Kind = kind("telegram-bot-token", "Telegram bot token", "Telegram");
+pub const SENDGRID_KEY: Kind = kind("sendgrid-key", "SendGrid API key", "Twilio SendGrid");
+pub const TWILIO_KEY: Kind = kind("twilio-key", "Twilio API key", "Twilio");
+
+// Data platforms.
+pub const DATABRICKS_TOKEN: Kind =
+    kind("databricks-token", "Databricks access token", "Databricks");
+pub const NOTION_TOKEN: Kind = kind("notion-token", "Notion integration token", "Notion");
+pub const AIRTABLE_TOKEN: Kind = kind(
+    "airtable-token",
+    "Airtable personal access token",
+    "Airtable",
+);
+
+// Generic formats.
+pub const JWT: Kind = kind("jwt", "JSON Web Token", "any");
+
 /// Every kind the scanner reports, in the order reports list them.
 pub const KINDS: &[Kind] = &[
     KNOWN_SECRET,
@@ -83,6 +152,40 @@ pub const KINDS: &[Kind] = &[
     STRIPE_RESTRICTED_KEY,
     PEM_PRIVATE_KEY,
     URL_PASSWORD,
+    COHERE_KEY,
+    GROQ_KEY,
+    REPLICATE_TOKEN,
+    MISTRAL_KEY,
+    TOGETHER_KEY,
+    PERPLEXITY_KEY,
+    XAI_KEY,
+    LANGSMITH_KEY,
+    PINECONE_KEY,
+    WANDB_KEY,
+    HUGGINGFACE_ORG_TOKEN,
+    OPENROUTER_KEY,
+    DEEPSEEK_KEY,
+    GOOGLE_OAUTH_SECRET,
+    GITLAB_RUNNER_TOKEN,
+    GITLAB_DEPLOY_TOKEN,
+    GITLAB_CI_JOB_TOKEN,
+    GITLAB_TRIGGER_TOKEN,
+    GITLAB_FEED_TOKEN,
+    GITLAB_SCIM_TOKEN,
+    GITLAB_OTHER_TOKEN,
+    NPM_TOKEN,
+    PYPI_TOKEN,
+    SLACK_APP_TOKEN,
+    SLACK_CONFIG_TOKEN,
+    SLACK_WEBHOOK,
+    DISCORD_WEBHOOK,
+    TELEGRAM_BOT_TOKEN,
+    SENDGRID_KEY,
+    TWILIO_KEY,
+    DATABRICKS_TOKEN,
+    NOTION_TOKEN,
+    AIRTABLE_TOKEN,
+    JWT,
 ];
 
 #[cfg(test)]

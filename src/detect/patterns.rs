@@ -14,6 +14,19 @@ use regex::Regex;
 use std::ops::Range;
 use std::sync::OnceLock;
 
+/// One part of a key's body, after its literal prefix.
+#[derive(Clone, Copy)]
+pub enum Part {
+    /// `min..=max` characters of a class. Inside the body at most `max` are
+    /// taken (the next part may continue in the same class, as Notion's
+    /// digits then letters do); the last part must end there, standing alone.
+    Run(fn(u8) -> bool, usize, usize),
+    /// A literal separator (`.` in SendGrid's keys, `/` in a webhook URL).
+    Lit(&'static str),
+}
+
+use Part::{Lit, Run};
+
 /// A well-known credential format: a literal prefix and a body.
 pub struct Shape {
     /// Stable id used in reports: `openai-key` (the `id` of its `Kind`).
@@ -23,10 +36,10 @@ pub struct Shape {
     /// Who issues it: "OpenAI".
     pub provider: &'static str,
     pub prefix: &'static str,
-    body: fn(u8) -> bool,
-    min_body: usize,
-    max_body: usize,
-    /// The body must mix character classes like a random token does.
+    body: &'static [Part],
+    /// The body must mix character classes like a random token does (else
+    /// only the placeholder checks of `plausible` apply: an AWS id is upper
+    /// case and digits only, and may lack digits).
     random: bool,
     /// Reported by the scanner (a test-mode key is masked but not a leak).
     report: bool,
@@ -34,6 +47,11 @@ pub struct Shape {
 
 fn token_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+/// GitLab's routable tokens end in `.<2><7>` after the random part.
+fn gitlab_char(b: u8) -> bool {
+    token_char(b) || b == b'.'
 }
 
 fn alnum(b: u8) -> bool {
@@ -48,65 +66,348 @@ fn upper_alnum(b: u8) -> bool {
     b.is_ascii_uppercase() || b.is_ascii_digit()
 }
 
+fn letter(b: u8) -> bool {
+    b.is_ascii_alphabetic()
+}
+
+fn digit(b: u8) -> bool {
+    b.is_ascii_digit()
+}
+
+/// Lower-case hexadecimal, as the providers below print their keys.
+fn hex(b: u8) -> bool {
+    b.is_ascii_digit() || (b'a'..=b'f').contains(&b)
+}
+
+fn any_hex(b: u8) -> bool {
+    b.is_ascii_hexdigit()
+}
+
 /// A format of `kind`, labelled and attributed as the kind is.
-const fn shape(
-    kind: Kind,
-    prefix: &'static str,
-    body: fn(u8) -> bool,
-    min_body: usize,
-    max_body: usize,
-) -> Shape {
+const fn shape(kind: Kind, prefix: &'static str, body: &'static [Part]) -> Shape {
     Shape {
         kind: kind.id,
         label: kind.label,
         provider: kind.provider,
         prefix,
         body,
-        min_body,
-        max_body,
         random: true,
         report: true,
     }
 }
 
-/// Longer prefixes first: `known_shape` takes the first that fits.
+/// An AWS access key id: four letters, then 16 characters. AWS prints
+/// base32 (`A-Z`, `2-7`); upper case and any digit are accepted, as before,
+/// since hand-made fixtures (and this project's own tests) use `0`, `1`,
+/// `8` and `9`.
+const fn aws_id(prefix: &'static str, label: &'static str) -> Shape {
+    Shape {
+        random: false,
+        label,
+        ..shape(
+            kinds::AWS_ACCESS_KEY_ID,
+            prefix,
+            &[Run(upper_alnum, 16, 16)],
+        )
+    }
+}
+
+/// Longer prefixes first, and of one prefix the stricter format first:
+/// `known_shape` and the scanner take the first that fits.
 pub const SHAPES: &[Shape] = &[
-    shape(kinds::ANTHROPIC_KEY, "sk-ant-", token_char, 20, 400),
-    shape(kinds::OPENAI_PROJECT_KEY, "sk-proj-", token_char, 20, 400),
-    shape(kinds::OPENAI_KEY, "sk-", token_char, 20, 400),
-    shape(kinds::GITHUB_TOKEN, "ghp_", alnum, 30, 255),
-    shape(kinds::GITHUB_OAUTH_TOKEN, "gho_", alnum, 30, 255),
-    shape(kinds::GITHUB_USER_TOKEN, "ghu_", alnum, 30, 255),
-    shape(kinds::GITHUB_SERVER_TOKEN, "ghs_", alnum, 30, 255),
-    shape(kinds::GITHUB_REFRESH_TOKEN, "ghr_", alnum, 30, 255),
+    shape(kinds::ANTHROPIC_KEY, "sk-ant-", &[Run(token_char, 20, 400)]),
+    shape(
+        kinds::OPENAI_PROJECT_KEY,
+        "sk-proj-",
+        &[Run(token_char, 20, 400)],
+    ),
+    // 64 hex digits after a version, as OpenRouter prints them.
+    shape(kinds::OPENROUTER_KEY, "sk-or-v1-", &[Run(hex, 64, 64)]),
+    // DeepSeek's keys are `sk-` and 32 hex digits; OpenAI's never were hex
+    // only, so the stricter shape is asked first.
+    shape(kinds::DEEPSEEK_KEY, "sk-", &[Run(hex, 32, 32)]),
+    shape(kinds::OPENAI_KEY, "sk-", &[Run(token_char, 20, 400)]),
+    shape(kinds::GROQ_KEY, "gsk_", &[Run(alnum, 52, 52)]),
+    shape(kinds::REPLICATE_TOKEN, "r8_", &[Run(alnum, 37, 37)]),
+    shape(kinds::PERPLEXITY_KEY, "pplx-", &[Run(alnum, 48, 48)]),
+    shape(kinds::XAI_KEY, "xai-", &[Run(alnum, 80, 80)]),
+    // `lsv2_pt_` (personal) or `lsv2_sk_` (service): 32 hex, `_`, 10 hex.
+    shape(
+        kinds::LANGSMITH_KEY,
+        "lsv2_pt_",
+        &[Run(hex, 32, 32), Lit("_"), Run(hex, 10, 10)],
+    ),
+    shape(
+        kinds::LANGSMITH_KEY,
+        "lsv2_sk_",
+        &[Run(hex, 32, 32), Lit("_"), Run(hex, 10, 10)],
+    ),
+    // `pcsk_`, a short key id, `_`, the secret; the lengths are not
+    // documented, so the ranges are wide and the body must look random.
+    shape(
+        kinds::PINECONE_KEY,
+        "pcsk_",
+        &[Run(alnum, 4, 10), Lit("_"), Run(alnum, 40, 100)],
+    ),
+    shape(
+        kinds::HUGGINGFACE_ORG_TOKEN,
+        "api_org_",
+        &[Run(letter, 34, 34)],
+    ),
+    shape(kinds::GITHUB_TOKEN, "ghp_", &[Run(alnum, 30, 255)]),
+    shape(kinds::GITHUB_OAUTH_TOKEN, "gho_", &[Run(alnum, 30, 255)]),
+    shape(kinds::GITHUB_USER_TOKEN, "ghu_", &[Run(alnum, 30, 255)]),
+    shape(kinds::GITHUB_SERVER_TOKEN, "ghs_", &[Run(alnum, 30, 255)]),
+    shape(kinds::GITHUB_REFRESH_TOKEN, "ghr_", &[Run(alnum, 30, 255)]),
     shape(
         kinds::GITHUB_FINE_GRAINED_TOKEN,
         "github_pat_",
-        alnum_underscore,
-        30,
-        255,
+        &[Run(alnum_underscore, 30, 255)],
     ),
-    shape(kinds::GITLAB_TOKEN, "glpat-", token_char, 20, 255),
+    shape(kinds::GITLAB_TOKEN, "glpat-", &[Run(gitlab_char, 20, 300)]),
+    aws_id("AKIA", "AWS access key id"),
+    aws_id("ASIA", "AWS temporary access key id"),
+    aws_id("ABIA", "AWS STS service bearer token id"),
+    aws_id("ACCA", "AWS context-specific credential id"),
+    // `A3T` and one more character, then the 16 of every id.
     Shape {
         random: false,
-        ..shape(kinds::AWS_ACCESS_KEY_ID, "AKIA", upper_alnum, 16, 16)
+        label: "AWS access key id",
+        ..shape(
+            kinds::AWS_ACCESS_KEY_ID,
+            "A3T",
+            &[Run(upper_alnum, 1, 1), Run(upper_alnum, 16, 16)],
+        )
+    },
+    shape(
+        kinds::GOOGLE_OAUTH_SECRET,
+        "GOCSPX-",
+        &[Run(token_char, 28, 28)],
+    ),
+    // GitLab's token kinds: 20 characters, or the longer routable form
+    // ending `.<2><7>` (hence `.` in the body).
+    shape(
+        kinds::GITLAB_RUNNER_TOKEN,
+        "glrt-",
+        &[Run(gitlab_char, 20, 300)],
+    ),
+    shape(
+        kinds::GITLAB_DEPLOY_TOKEN,
+        "gldt-",
+        &[Run(gitlab_char, 20, 300)],
+    ),
+    shape(
+        kinds::GITLAB_CI_JOB_TOKEN,
+        "glcbt-",
+        &[Run(alnum, 1, 5), Lit("_"), Run(gitlab_char, 20, 300)],
+    ),
+    shape(kinds::GITLAB_TRIGGER_TOKEN, "glptt-", &[Run(hex, 40, 40)]),
+    shape(
+        kinds::GITLAB_FEED_TOKEN,
+        "glft-",
+        &[Run(gitlab_char, 20, 300)],
+    ),
+    shape(
+        kinds::GITLAB_SCIM_TOKEN,
+        "glsoat-",
+        &[Run(gitlab_char, 20, 300)],
+    ),
+    Shape {
+        label: "GitLab feature-flag client token",
+        ..shape(
+            kinds::GITLAB_OTHER_TOKEN,
+            "glffct-",
+            &[Run(gitlab_char, 20, 300)],
+        )
     },
     Shape {
-        random: false,
-        label: "AWS temporary access key id",
-        ..shape(kinds::AWS_ACCESS_KEY_ID, "ASIA", upper_alnum, 16, 16)
+        label: "GitLab incoming-mail token",
+        ..shape(
+            kinds::GITLAB_OTHER_TOKEN,
+            "glimt-",
+            &[Run(gitlab_char, 25, 300)],
+        )
     },
-    shape(kinds::SLACK_TOKEN, "xoxb-", token_char, 10, 255),
-    shape(kinds::SLACK_TOKEN, "xoxa-", token_char, 10, 255),
-    shape(kinds::SLACK_TOKEN, "xoxp-", token_char, 10, 255),
-    shape(kinds::SLACK_TOKEN, "xoxr-", token_char, 10, 255),
-    shape(kinds::GOOGLE_API_KEY, "AIza", token_char, 35, 35),
-    shape(kinds::HUGGINGFACE_TOKEN, "hf_", alnum, 30, 255),
-    shape(kinds::STRIPE_LIVE_KEY, "sk_live_", alnum, 16, 255),
-    shape(kinds::STRIPE_RESTRICTED_KEY, "rk_live_", alnum, 16, 255),
+    Shape {
+        label: "GitLab agent token",
+        ..shape(
+            kinds::GITLAB_OTHER_TOKEN,
+            "glagent-",
+            &[Run(gitlab_char, 50, 300)],
+        )
+    },
+    Shape {
+        label: "GitLab OAuth application secret",
+        ..shape(
+            kinds::GITLAB_OTHER_TOKEN,
+            "gloas-",
+            &[Run(gitlab_char, 64, 300)],
+        )
+    },
+    shape(kinds::NPM_TOKEN, "npm_", &[Run(alnum, 36, 36)]),
+    // A macaroon whose first bytes say `pypi.org`: the prefix is fixed.
+    shape(
+        kinds::PYPI_TOKEN,
+        "pypi-AgEIcHlwaS5vcmc",
+        &[Run(token_char, 50, 1000)],
+    ),
+    shape(kinds::SLACK_TOKEN, "xoxb-", &[Run(token_char, 10, 255)]),
+    shape(kinds::SLACK_TOKEN, "xoxa-", &[Run(token_char, 10, 255)]),
+    shape(kinds::SLACK_TOKEN, "xoxp-", &[Run(token_char, 10, 255)]),
+    shape(kinds::SLACK_TOKEN, "xoxr-", &[Run(token_char, 10, 255)]),
+    // Legacy workspace tokens: `xoxs-`, three groups of digits, hex.
+    shape(
+        kinds::SLACK_TOKEN,
+        "xoxs-",
+        &[
+            Run(digit, 1, 20),
+            Lit("-"),
+            Run(digit, 1, 20),
+            Lit("-"),
+            Run(digit, 1, 20),
+            Lit("-"),
+            Run(any_hex, 10, 80),
+        ],
+    ),
+    // App-level: `xapp-<1>-<app id>-<digits>-<hex>`.
+    shape(
+        kinds::SLACK_APP_TOKEN,
+        "xapp-",
+        &[
+            Run(digit, 1, 2),
+            Lit("-"),
+            Run(upper_alnum, 8, 14),
+            Lit("-"),
+            Run(digit, 8, 16),
+            Lit("-"),
+            Run(hex, 32, 80),
+        ],
+    ),
+    // Configuration tokens and their refresh tokens: long alphanumerics.
+    shape(
+        kinds::SLACK_CONFIG_TOKEN,
+        "xoxe.xoxp-",
+        &[Run(digit, 1, 2), Lit("-"), Run(alnum, 140, 200)],
+    ),
+    shape(
+        kinds::SLACK_CONFIG_TOKEN,
+        "xoxe.xoxb-",
+        &[Run(digit, 1, 2), Lit("-"), Run(alnum, 140, 200)],
+    ),
+    Shape {
+        label: "Slack configuration refresh token",
+        ..shape(
+            kinds::SLACK_CONFIG_TOKEN,
+            "xoxe-",
+            &[Run(digit, 1, 2), Lit("-"), Run(alnum, 130, 200)],
+        )
+    },
+    // The URL's secret parts: workspace, channel and the 24-character token
+    // (the `https://` before the host is left to read).
+    shape(
+        kinds::SLACK_WEBHOOK,
+        "hooks.slack.com/services/",
+        &[
+            Lit("T"),
+            Run(upper_alnum, 8, 12),
+            Lit("/B"),
+            Run(upper_alnum, 8, 12),
+            Lit("/"),
+            Run(alnum, 24, 24),
+        ],
+    ),
+    shape(
+        kinds::DISCORD_WEBHOOK,
+        "discord.com/api/webhooks/",
+        &[Run(digit, 17, 20), Lit("/"), Run(token_char, 60, 80)],
+    ),
+    shape(
+        kinds::DISCORD_WEBHOOK,
+        "discordapp.com/api/webhooks/",
+        &[Run(digit, 17, 20), Lit("/"), Run(token_char, 60, 80)],
+    ),
+    shape(
+        kinds::SENDGRID_KEY,
+        "SG.",
+        &[Run(token_char, 22, 22), Lit("."), Run(token_char, 43, 43)],
+    ),
+    shape(kinds::DATABRICKS_TOKEN, "dapi", &[Run(hex, 32, 32)]),
+    shape(
+        kinds::NOTION_TOKEN,
+        "ntn_",
+        &[Run(digit, 11, 11), Run(alnum, 35, 35)],
+    ),
+    // Notion's older internal-integration secrets.
+    shape(kinds::NOTION_TOKEN, "secret_", &[Run(alnum, 43, 43)]),
+    shape(
+        kinds::AIRTABLE_TOKEN,
+        "pat",
+        &[Run(alnum, 14, 14), Lit("."), Run(hex, 64, 64)],
+    ),
+    shape(kinds::GOOGLE_API_KEY, "AIza", &[Run(token_char, 35, 35)]),
+    shape(kinds::HUGGINGFACE_TOKEN, "hf_", &[Run(alnum, 30, 255)]),
+    shape(kinds::STRIPE_LIVE_KEY, "sk_live_", &[Run(alnum, 16, 255)]),
+    shape(
+        kinds::STRIPE_RESTRICTED_KEY,
+        "rk_live_",
+        &[Run(alnum, 16, 255)],
+    ),
     Shape {
         report: false,
-        ..shape(kinds::STRIPE_TEST_KEY, "sk_test_", alnum, 16, 255)
+        ..shape(kinds::STRIPE_TEST_KEY, "sk_test_", &[Run(alnum, 16, 255)])
+    },
+    Shape {
+        report: false,
+        label: "Stripe restricted test key",
+        ..shape(kinds::STRIPE_TEST_KEY, "rk_test_", &[Run(alnum, 16, 255)])
+    },
+];
+
+/// A key without a prefix of its own, recognised after a variable or field
+/// name containing one of `stems` (`COHERE_API_KEY = "..."`,
+/// `os.environ["WANDB_API_KEY"] = "..."`): the name makes a 40-character
+/// alphanumeric run a Cohere key rather than any token.
+pub struct Labelled {
+    pub kind: Kind,
+    /// Name parts, in the spellings people write (the automaton is case
+    /// sensitive: one pass for everything).
+    stems: &'static [&'static str],
+    body: &'static [Part],
+}
+
+pub const LABELLED: &[Labelled] = &[
+    Labelled {
+        kind: kinds::COHERE_KEY,
+        stems: &[
+            "COHERE_API_KEY",
+            "cohere_api_key",
+            "CO_API_KEY",
+            "co_api_key",
+        ],
+        body: &[Run(alnum, 40, 40)],
+    },
+    Labelled {
+        kind: kinds::MISTRAL_KEY,
+        stems: &["MISTRAL_API_KEY", "mistral_api_key"],
+        body: &[Run(alnum, 32, 32)],
+    },
+    Labelled {
+        kind: kinds::TOGETHER_KEY,
+        stems: &["TOGETHER_API_KEY", "together_api_key"],
+        body: &[Run(hex, 64, 64)],
+    },
+    // W&B prints a 40-digit hex key; a SHA-1 has the same shape, so only
+    // after W&B's own variable name.
+    // An API key's SID (`SK` and 32 hex) names Twilio only by its variable.
+    Labelled {
+        kind: kinds::TWILIO_KEY,
+        stems: &["TWILIO_API_KEY", "twilio_api_key"],
+        body: &[Lit("SK"), Run(hex, 32, 32)],
+    },
+    Labelled {
+        kind: kinds::WANDB_KEY,
+        stems: &["WANDB_API_KEY", "wandb_api_key"],
+        body: &[Run(hex, 40, 40)],
     },
 ];
 
@@ -123,11 +424,48 @@ pub fn known_shape(value: &str) -> Option<&'static str> {
     if value.contains("-----BEGIN") && value.contains("PRIVATE KEY-----") {
         return Some(PEM_LABEL);
     }
-    SHAPES.iter().find_map(|shape| {
-        let body = value.strip_prefix(shape.prefix)?.as_bytes();
-        let run = body.iter().take_while(|&&b| (shape.body)(b)).count();
-        (run >= shape.min_body).then_some(shape.label)
-    })
+    SHAPES
+        .iter()
+        .find_map(|shape| {
+            let body = value.strip_prefix(shape.prefix)?.as_bytes();
+            match_body(body, 0, shape.body, false).map(|_| shape.label)
+        })
+        .or_else(|| jwt_at(value.as_bytes(), 0).map(|_| kinds::JWT.label))
+}
+
+/// Where `parts` matched from `bytes[at..]` end, if they do. `strict` (the
+/// scanner): the last run must end within its `max`; else (masking) any
+/// longer run will do.
+fn match_body(bytes: &[u8], mut at: usize, parts: &[Part], strict: bool) -> Option<usize> {
+    for (i, part) in parts.iter().enumerate() {
+        match *part {
+            Lit(lit) => {
+                if !bytes.get(at..)?.starts_with(lit.as_bytes()) {
+                    return None;
+                }
+                at += lit.len();
+            }
+            Run(class, min, max) => {
+                let last = i + 1 == parts.len();
+                let limit = match (last, strict) {
+                    (false, _) => max,
+                    (true, true) => max + 1,
+                    (true, false) => usize::MAX,
+                };
+                let run = bytes
+                    .get(at..)?
+                    .iter()
+                    .take(limit)
+                    .take_while(|&&b| class(b))
+                    .count();
+                if run < min || (last && strict && run > max) {
+                    return None;
+                }
+                at += run;
+            }
+        }
+    }
+    Some(at)
 }
 
 /// One credential found in a text.
@@ -147,12 +485,20 @@ const AWS_SECRET_LABELS: &[&str] = &[
     "AWS_SECRET_KEY",
 ];
 const PEM_BEGIN: &str = "-----BEGIN ";
+/// Between a Telegram bot's id and its secret, which starts `AA`.
+const TELEGRAM_MARK: &str = ":AA";
+/// Base64url of `{"`, how every JSON Web Token's header starts.
+const JWT_MARK: &str = "eyJ";
 const URL_MARK: &str = "://";
 
 /// What an automaton pattern index stands for.
 enum Candidate {
-    Shape(&'static Shape),
+    /// The formats sharing one prefix, in the order of `SHAPES`.
+    Shapes(Vec<&'static Shape>),
+    Labelled(&'static Labelled),
     AwsLabel,
+    Telegram,
+    Jwt,
     Pem,
     Url,
 }
@@ -169,14 +515,35 @@ fn prefilter() -> Option<&'static Prefilter> {
         .get_or_init(|| {
             let mut literals: Vec<&str> = Vec::new();
             let mut candidates = Vec::new();
+            // One literal per prefix: the automaton reports one pattern at a
+            // place, so formats sharing a prefix are tried in turn.
             for shape in SHAPES.iter().filter(|s| s.report) {
-                literals.push(shape.prefix);
-                candidates.push(Candidate::Shape(shape));
+                match literals.iter().position(|&l| l == shape.prefix) {
+                    Some(at) => {
+                        if let Some(Candidate::Shapes(group)) = candidates.get_mut(at) {
+                            group.push(shape);
+                        }
+                    }
+                    None => {
+                        literals.push(shape.prefix);
+                        candidates.push(Candidate::Shapes(vec![shape]));
+                    }
+                }
+            }
+            for labelled in LABELLED {
+                for stem in labelled.stems {
+                    literals.push(stem);
+                    candidates.push(Candidate::Labelled(labelled));
+                }
             }
             for label in AWS_SECRET_LABELS {
                 literals.push(label);
                 candidates.push(Candidate::AwsLabel);
             }
+            literals.push(TELEGRAM_MARK);
+            candidates.push(Candidate::Telegram);
+            literals.push(JWT_MARK);
+            candidates.push(Candidate::Jwt);
             literals.push(PEM_BEGIN);
             candidates.push(Candidate::Pem);
             literals.push(URL_MARK);
@@ -208,9 +575,19 @@ pub fn find(text: &str) -> Vec<Found> {
         if found.last().is_some_and(|f: &Found| start < f.range.end) {
             continue;
         }
-        let hit = match &pre.candidates[m.pattern().as_usize()] {
-            Candidate::Shape(shape) => check_shape(bytes, start, shape),
-            Candidate::AwsLabel => aws_after_label(bytes, end),
+        let Some(candidate) = pre.candidates.get(m.pattern().as_usize()) else {
+            continue;
+        };
+        let hit = match candidate {
+            Candidate::Shapes(group) => group.iter().find_map(|s| check_shape(bytes, start, s)),
+            Candidate::Labelled(labelled) => after_label(bytes, end)
+                .and_then(|at| check_body(bytes, at, at, labelled.body, labelled.kind.id, true)),
+            Candidate::AwsLabel => after_label(bytes, end).and_then(|at| aws_secret_at(bytes, at)),
+            Candidate::Telegram => {
+                let floor = found.last().map_or(0, |f: &Found| f.range.end);
+                telegram_at(bytes, start, floor)
+            }
+            Candidate::Jwt => jwt_at(bytes, start),
             Candidate::Pem => pem_block(text, start),
             Candidate::Url => url_password(text, start),
         };
@@ -281,13 +658,146 @@ fn documentation_example(body: &[u8]) -> bool {
     memchr::memmem::find(body, b"EXAMPLE").is_some()
 }
 
-/// Two of digits, upper-case and lower-case letters: a random token has
-/// them, words and slugs (`sk-learn-tutorial-for-beginners`) do not.
+/// Two of digits, upper-case and lower-case letters (a random token has
+/// them, words and slugs such as `sk-learn-tutorial-for-beginners` do not),
+/// and `plausible`.
 fn random_enough(body: &[u8]) -> bool {
     let digit = body.iter().any(u8::is_ascii_digit) as u8;
     let upper = body.iter().any(u8::is_ascii_uppercase) as u8;
     let lower = body.iter().any(u8::is_ascii_lowercase) as u8;
-    digit + upper + lower >= 2
+    digit + upper + lower >= 2 && plausible(body)
+}
+
+/// What a key's body must pass whatever its alphabet: a person typing a
+/// placeholder writes `XXXX`, `abcdefgh`, `1234567` or words; a generator
+/// almost never does.
+fn plausible(body: &[u8]) -> bool {
+    !patterned(body) && !wordy(body) && varied(body)
+}
+
+/// At least six different characters in a body of twelve or more: a random
+/// key of any alphabet here has, `a1a1a1...` and `0000...` do not.
+fn varied(body: &[u8]) -> bool {
+    let mut seen = [false; 256];
+    let mut distinct = 0;
+    for &b in body {
+        if !seen[usize::from(b)] {
+            seen[usize::from(b)] = true;
+            distinct += 1;
+        }
+    }
+    body.len() < 12 || distinct >= 6
+}
+
+/// Whether half the body or more is runs of four or more of one character
+/// or of the alphabet or digits in order, either way (`XXXXXXXXXXXXXXXX`,
+/// `ABCDEFGHIJKLMNOP`, `abcdefghijklmnopqrstuvwxyz1234567`). In order means
+/// in ASCII order, case kept: a random key has such a run of four about once
+/// in ten thousand characters, and never covering half of it; a key mixing
+/// a few of them with random characters (test fixtures do) still passes.
+fn patterned(body: &[u8]) -> bool {
+    const RUN: usize = 4;
+    let mut covered = 0;
+    let mut i = 0;
+    while i < body.len() {
+        let longest = [0i16, 1, -1]
+            .iter()
+            .map(|&step| {
+                let mut j = i + 1;
+                while j < body.len()
+                    && body[j].is_ascii_alphanumeric()
+                    && body[j - 1].is_ascii_alphanumeric()
+                    && i16::from(body[j]) - i16::from(body[j - 1]) == step
+                {
+                    j += 1;
+                }
+                j - i
+            })
+            .max()
+            .unwrap_or(1);
+        if longest >= RUN {
+            covered += longest;
+            i += longest;
+        } else {
+            i += 1;
+        }
+    }
+    covered * 2 >= body.len() && !body.is_empty()
+}
+
+/// Words people write where a key goes: one of the long ones, or two of
+/// the short ones, is a placeholder (`your-api-key-here`,
+/// `RANDOMSTRINGHERE`, `Slack_BOT_TOKEN`).
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "placeholder",
+    "replace",
+    "insert",
+    "redacted",
+    "example",
+    "sample",
+    "dummy",
+    "random",
+    "string",
+    "secret",
+    "token",
+    "password",
+];
+const SHORT_WORDS: &[&str] = &[
+    "your", "here", "fake", "test", "demo", "slack", "real", "this", "with", "goes", "value",
+    "mykey", "apikey",
+];
+
+/// Whether words make up the body: a placeholder word, two short ones, or
+/// (in 24 characters or more: shorter random keys get there by chance)
+/// three quarters of it in camel-case or lower-case words of five letters or
+/// more with a word's share of vowels
+/// (`requiredCharacteristicTypesForDisplayMetadata`). Random mixed-case
+/// letters run four or five lower case in a row often enough that a looser
+/// rule rejects real keys (a Hugging Face token is letters only); the
+/// vowels, the clusters and the three quarters together they do not reach.
+fn wordy(body: &[u8]) -> bool {
+    // Written as people write words: `token`, `TOKEN` or `Token`; random
+    // mixed case (`ToKEN`) is no word.
+    let contains = |word: &str| {
+        body.windows(word.len()).any(|w| {
+            w.eq_ignore_ascii_case(word.as_bytes())
+                && (w.iter().all(u8::is_ascii_lowercase)
+                    || w.iter().all(u8::is_ascii_uppercase)
+                    || w[1..].iter().all(u8::is_ascii_lowercase))
+        })
+    };
+    if PLACEHOLDER_WORDS.iter().any(|w| contains(w))
+        || SHORT_WORDS.iter().filter(|w| contains(w)).count() >= 2
+    {
+        return true;
+    }
+    // Letters in runs `[A-Z]?[a-z]{4,}` with vowels as words have them (a
+    // third or so; random letters: one in five) and no more than three
+    // consonants in a row (random letters often have four).
+    let vowel = |b: &u8| b"aeiouyAEIOUY".contains(b);
+    let mut in_words = 0;
+    let mut i = 0;
+    while i < body.len() {
+        let start = i;
+        if body[i].is_ascii_uppercase() {
+            i += 1;
+        }
+        let lower = body[i..]
+            .iter()
+            .take_while(|b| b.is_ascii_lowercase())
+            .count();
+        i += lower;
+        let word = &body[start..i];
+        let vowels = word.iter().filter(|b| vowel(b)).count();
+        let cluster = word.split(|b| vowel(b)).map(<[u8]>::len).max().unwrap_or(0);
+        if lower >= 4 && word.len() >= 5 && vowels * 10 >= word.len() * 3 && cluster <= 3 {
+            in_words += word.len();
+        }
+        if i == start {
+            i += 1;
+        }
+    }
+    in_words * 4 >= body.len() * 3 && body.len() >= 24
 }
 
 fn check_shape(bytes: &[u8], start: usize, shape: &'static Shape) -> Option<Found> {
@@ -295,33 +805,57 @@ fn check_shape(bytes: &[u8], start: usize, shape: &'static Shape) -> Option<Foun
         return None;
     }
     let body_start = start + shape.prefix.len();
-    let body = &bytes[body_start..];
-    let run = body
-        .iter()
-        .take(shape.max_body + 1)
-        .take_while(|&&b| (shape.body)(b))
-        .count();
-    if run < shape.min_body || run > shape.max_body {
-        return None;
-    }
-    let mut end = body_start + run;
-    // A trailing `-` or `_` is punctuation more often than part of the key.
-    while end > body_start + shape.min_body && matches!(bytes[end - 1], b'-' | b'_') {
-        end -= 1;
+    check_body(
+        bytes,
+        start,
+        body_start,
+        shape.body,
+        shape.kind,
+        shape.random,
+    )
+}
+
+/// The body `parts` at `body_start`, standing alone, looking random: the
+/// key from `start`.
+fn check_body(
+    bytes: &[u8],
+    start: usize,
+    body_start: usize,
+    parts: &[Part],
+    kind: &'static str,
+    random: bool,
+) -> Option<Found> {
+    let mut end = match_body(bytes, body_start, parts, true)?;
+    // A trailing `-`, `_` or `.` is punctuation more often than part of the
+    // key; a run that allows them keeps at least its minimum.
+    if let Some(&Run(_, min, _)) = parts.last() {
+        let last_start = end - trailing_run_len(bytes, body_start, end, parts);
+        while end > last_start + min && matches!(bytes[end - 1], b'-' | b'_' | b'.') {
+            end -= 1;
+        }
     }
     if !free_after(bytes, end) {
         return None;
     }
-    if shape.random && !random_enough(&bytes[body_start..end]) {
-        return None;
-    }
-    if documentation_example(&bytes[body_start..end]) {
+    let body = &bytes[body_start..end];
+    let looks = if random {
+        random_enough(body)
+    } else {
+        plausible(body)
+    };
+    if !looks || documentation_example(body) {
         return None;
     }
     Some(Found {
         range: start..end,
-        kind: shape.kind,
+        kind,
     })
+}
+
+/// How long the last run of a matched body is (the body ends at `end`).
+fn trailing_run_len(bytes: &[u8], body_start: usize, end: usize, parts: &[Part]) -> usize {
+    let (init, _) = parts.split_at(parts.len().saturating_sub(1));
+    match_body(bytes, body_start, init, true).map_or(0, |at| end.saturating_sub(at))
 }
 
 fn base64ish(b: u8) -> bool {
@@ -350,25 +884,32 @@ fn aws_secret_at(bytes: &[u8], start: usize) -> Option<Found> {
     )
 }
 
-/// `aws_secret_access_key = "...."`, `"SecretAccessKey": "...."`: skip the
-/// rest of the name, quotes, spaces and one `=` or `:`, then the key.
-fn aws_after_label(bytes: &[u8], mut at: usize) -> Option<Found> {
+/// After a name: `aws_secret_access_key = "...."`, `"SecretAccessKey":
+/// "...."`, `os.environ["COHERE_API_KEY"] = "..."`,
+/// `os.environ.setdefault("X", "...")`, `X := ...`. Skips the rest of the
+/// name, quotes, brackets, spaces and one or two of `=`, `:`, `,`, `>`;
+/// where the value starts.
+fn after_label(bytes: &[u8], mut at: usize) -> Option<usize> {
+    const NAME_REST: usize = 40;
+    at += bytes
+        .get(at..)?
+        .iter()
+        .take(NAME_REST + 1)
+        .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-')
+        .count();
     let mut separators = 0;
     while let Some(&b) = bytes.get(at) {
         match b {
-            b'"' | b'\'' | b' ' | b'\t' | b'\\' => {}
-            b'=' | b':' => separators += 1,
+            b'"' | b'\'' | b' ' | b'\t' | b'\\' | b']' => {}
+            b'=' | b':' | b',' | b'>' => separators += 1,
             _ => break,
         }
         at += 1;
-        if separators > 1 || at > bytes.len() {
+        if separators > 2 {
             return None;
         }
     }
-    if separators != 1 {
-        return None;
-    }
-    aws_secret_at(bytes, at)
+    (separators >= 1).then_some(at)
 }
 
 /// Secret keys written within a few lines of an access key id.
@@ -406,6 +947,88 @@ fn aws_secrets_near(text: &str, any40: &Regex, ids: &[Range<usize>], found: &mut
         found.extend(extra);
         found.sort_by_key(|f| f.range.start);
     }
+}
+
+/// A Telegram bot token around the `:` at `colon`: the bot's id (8 to 10
+/// digits, standing alone, not inside what was found before `floor`) and
+/// 35 base64url characters.
+fn telegram_at(bytes: &[u8], colon: usize, floor: usize) -> Option<Found> {
+    let digits = bytes
+        .get(floor..colon)?
+        .iter()
+        .rev()
+        .take(11)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if !(8..=10).contains(&digits) {
+        return None;
+    }
+    let start = colon - digits;
+    if !free_before(bytes, start) {
+        return None;
+    }
+    check_body(
+        bytes,
+        start,
+        colon + 1,
+        &[Run(token_char, 35, 35)],
+        kinds::TELEGRAM_BOT_TOKEN.id,
+        true,
+    )
+}
+
+fn base64url(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+/// A JSON Web Token at `start`: header, payload and signature in base64url,
+/// the header a JSON object with an `alg` member and the payload a JSON
+/// object. An unsigned token (`alg: none`, no signature) proves nothing and
+/// is not a credential; a signature shorter than 16 characters is no real
+/// one either.
+fn jwt_at(bytes: &[u8], start: usize) -> Option<Found> {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    const MAX_PART: usize = 16 * 1024;
+    if !free_before(bytes, start) {
+        return None;
+    }
+    let part = |at: usize| -> Option<Range<usize>> {
+        let len = bytes
+            .get(at..)?
+            .iter()
+            .take(MAX_PART + 1)
+            .take_while(|&&b| base64url(b))
+            .count();
+        (len <= MAX_PART).then_some(at..at + len)
+    };
+    let header = part(start)?;
+    if bytes.get(header.end) != Some(&b'.') {
+        return None;
+    }
+    let payload = part(header.end + 1)?;
+    if bytes.get(payload.end) != Some(&b'.') {
+        return None;
+    }
+    let signature = part(payload.end + 1)?;
+    if signature.len() < 16 || !free_after(bytes, signature.end) {
+        return None;
+    }
+    let json_object = |range: Range<usize>| {
+        let decoded = URL_SAFE_NO_PAD.decode(bytes.get(range)?).ok()?;
+        match serde_json::from_slice::<serde_json::Value>(&decoded).ok()? {
+            serde_json::Value::Object(members) => Some(members),
+            _ => None,
+        }
+    };
+    let has_alg = json_object(header)?
+        .get("alg")
+        .is_some_and(serde_json::Value::is_string);
+    json_object(payload)?;
+    has_alg.then_some(Found {
+        range: start..signature.end,
+        kind: kinds::JWT.id,
+    })
 }
 
 /// `-----BEGIN ... PRIVATE KEY-----`, its base64 body and its END line
@@ -534,7 +1157,7 @@ mod tests {
             ("ghs_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A", "github-server-token"),
             ("ghr_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A", "github-refresh-token"),
             (
-                "github_pat_11ABCDEFG0123456789abc_defGHIJKLmnopQRSTuvwxYZ0123456789abcdefGHIJKLmnop",
+                "github_pat_11AQ3Z7KY0r2W9mXq4Lb_Tn8Vc5Hd1Jf6Gs3Pa0YeUoKz7Rw2Lm4Xc8Vb6Nz5Tj9Qh1Dg3Fk",
                 "github-fine-grained-token",
             ),
             ("glpat-aB3dE5fG7hJ9kL1mN3pQ", "gitlab-token"),
@@ -676,6 +1299,21 @@ mod tests {
             "\n",
             " ",
             "Ab3dEfGh1jKlMn0pQrSt",
+            // The new prefilter literals and the separators after them.
+            ":AA",
+            "1234567890",
+            "eyJ",
+            "eyJhbGciOiJIUzI1NiJ9",
+            ".",
+            "SG.",
+            "xapp-1-",
+            "hooks.slack.com/services/T",
+            "/B",
+            "pat",
+            "ntn_",
+            "COHERE_API_KEY",
+            "]",
+            ",",
         ];
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         for _ in 0..3000 {
@@ -778,6 +1416,562 @@ mod tests {
         assert_eq!(known_shape("sk-short"), None);
     }
 
+    /// A deterministic generator (splitmix64): the samples are the same on
+    /// every run, so a failure can be reproduced.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+
+        fn string(&mut self, alphabet: &str, n: usize) -> String {
+            let alphabet = alphabet.as_bytes();
+            (0..n)
+                .map(|_| char::from(alphabet[(self.next() % alphabet.len() as u64) as usize]))
+                .collect()
+        }
+    }
+
+    const UPPER: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    const LOWER: &str = "abcdefghijklmnopqrstuvwxyz";
+    const DIGITS: &str = "0123456789";
+    const HEX: &str = "0123456789abcdef";
+    const B32: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+    fn alphabet(parts: &[&str]) -> String {
+        parts.concat()
+    }
+
+    /// A piece of a documented key shape, for the generator.
+    #[derive(Clone, Copy)]
+    enum G {
+        /// Literal text.
+        L(&'static str),
+        /// `n` random characters of an alphabet (named by `Alpha`).
+        R(Alpha, usize),
+    }
+
+    #[derive(Clone, Copy, PartialEq)]
+    enum Alpha {
+        Alnum,
+        /// Alphanumerics, `-` and `_` (base64url).
+        Token,
+        Hex,
+        Base32,
+        Letters,
+        Digits,
+        UpperAlnum,
+    }
+
+    impl Alpha {
+        fn chars(self) -> String {
+            match self {
+                Alpha::Alnum => alphabet(&[UPPER, LOWER, DIGITS]),
+                Alpha::Token => alphabet(&[UPPER, LOWER, DIGITS, "-_"]),
+                Alpha::Hex => HEX.into(),
+                Alpha::Base32 => B32.into(),
+                Alpha::Letters => alphabet(&[UPPER, LOWER]),
+                Alpha::Digits => DIGITS.into(),
+                Alpha::UpperAlnum => alphabet(&[UPPER, DIGITS]),
+            }
+        }
+
+        /// A key character that this alphabet does not have: what a near
+        /// miss "of the wrong alphabet" puts in.
+        fn outsider(self) -> char {
+            match self {
+                Alpha::Hex => 'g',
+                Alpha::Base32 => 'q',
+                Alpha::Letters => '7',
+                Alpha::Digits => 'a',
+                Alpha::UpperAlnum => 'q',
+                Alpha::Alnum | Alpha::Token => '!',
+            }
+        }
+    }
+
+    use Alpha::*;
+    use G::{L, R};
+
+    /// Documented shapes (providers' documentation, gitleaks' rule list),
+    /// written independently of `SHAPES`: kind, pieces, and whether the
+    /// last piece has a fixed length (then one character less is a miss).
+    const DOCUMENTED: &[(&str, &[G], bool)] = &[
+        // AI and ML.
+        ("openai-key", &[L("sk-"), R(Alnum, 48)], false),
+        ("openai-project-key", &[L("sk-proj-"), R(Token, 120)], false),
+        (
+            "anthropic-key",
+            &[L("sk-ant-api03-"), R(Token, 93), L("AA")],
+            false,
+        ),
+        ("groq-key", &[L("gsk_"), R(Alnum, 52)], true),
+        ("replicate-token", &[L("r8_"), R(Alnum, 37)], true),
+        ("perplexity-key", &[L("pplx-"), R(Alnum, 48)], true),
+        ("xai-key", &[L("xai-"), R(Alnum, 80)], true),
+        (
+            "langsmith-key",
+            &[L("lsv2_pt_"), R(Hex, 32), L("_"), R(Hex, 10)],
+            true,
+        ),
+        (
+            "langsmith-key",
+            &[L("lsv2_sk_"), R(Hex, 32), L("_"), R(Hex, 10)],
+            true,
+        ),
+        (
+            "pinecone-key",
+            &[L("pcsk_"), R(Alnum, 6), L("_"), R(Alnum, 63)],
+            false,
+        ),
+        // Hugging Face prints letters only; safekeys accepts digits too.
+        ("huggingface-token", &[L("hf_"), R(Letters, 34)], false),
+        (
+            "huggingface-org-token",
+            &[L("api_org_"), R(Letters, 34)],
+            true,
+        ),
+        ("openrouter-key", &[L("sk-or-v1-"), R(Hex, 64)], true),
+        ("deepseek-key", &[L("sk-"), R(Hex, 32)], true),
+        // Cloud.
+        ("aws-access-key-id", &[L("ABIA"), R(Base32, 16)], true),
+        ("aws-access-key-id", &[L("ACCA"), R(Base32, 16)], true),
+        (
+            "aws-access-key-id",
+            &[L("A3T"), R(UpperAlnum, 1), R(Base32, 16)],
+            true,
+        ),
+        (
+            "google-oauth-client-secret",
+            &[L("GOCSPX-"), R(Token, 28)],
+            true,
+        ),
+        // Developer platforms.
+        ("gitlab-token", &[L("glpat-"), R(Token, 20)], false),
+        (
+            "gitlab-token",
+            &[L("glpat-"), R(Token, 36), L("."), R(Hex, 9)],
+            false,
+        ),
+        ("gitlab-runner-token", &[L("glrt-"), R(Token, 20)], false),
+        ("gitlab-deploy-token", &[L("gldt-"), R(Token, 20)], false),
+        (
+            "gitlab-ci-job-token",
+            &[L("glcbt-"), R(Alnum, 2), L("_"), R(Token, 20)],
+            false,
+        ),
+        ("gitlab-trigger-token", &[L("glptt-"), R(Hex, 40)], true),
+        ("gitlab-feed-token", &[L("glft-"), R(Token, 20)], false),
+        ("gitlab-scim-token", &[L("glsoat-"), R(Token, 20)], false),
+        ("gitlab-other-token", &[L("glffct-"), R(Token, 20)], false),
+        ("gitlab-other-token", &[L("glimt-"), R(Token, 25)], false),
+        ("gitlab-other-token", &[L("glagent-"), R(Token, 50)], false),
+        ("gitlab-other-token", &[L("gloas-"), R(Token, 64)], false),
+        ("npm-token", &[L("npm_"), R(Alnum, 36)], true),
+        (
+            "pypi-token",
+            &[L("pypi-AgEIcHlwaS5vcmc"), R(Token, 150)],
+            false,
+        ),
+        // Communication and payments.
+        (
+            "slack-app-token",
+            &[
+                L("xapp-1-A"),
+                R(UpperAlnum, 10),
+                L("-"),
+                R(Digits, 13),
+                L("-"),
+                R(Hex, 64),
+            ],
+            false,
+        ),
+        (
+            "slack-config-token",
+            &[L("xoxe.xoxp-1-"), R(Alnum, 166)],
+            false,
+        ),
+        ("slack-config-token", &[L("xoxe-1-"), R(Alnum, 146)], false),
+        (
+            "slack-token",
+            &[
+                L("xoxs-"),
+                R(Digits, 10),
+                L("-"),
+                R(Digits, 12),
+                L("-"),
+                R(Digits, 12),
+                L("-"),
+                R(Hex, 40),
+            ],
+            false,
+        ),
+        (
+            "slack-webhook-url",
+            &[
+                L("hooks.slack.com/services/T"),
+                R(UpperAlnum, 8),
+                L("/B"),
+                R(UpperAlnum, 10),
+                L("/"),
+                R(Alnum, 24),
+            ],
+            true,
+        ),
+        (
+            "discord-webhook-url",
+            &[
+                L("discord.com/api/webhooks/"),
+                R(Digits, 18),
+                L("/"),
+                R(Token, 68),
+            ],
+            false,
+        ),
+        (
+            "sendgrid-key",
+            &[L("SG."), R(Token, 22), L("."), R(Token, 43)],
+            true,
+        ),
+        ("stripe-live-key", &[L("sk_live_"), R(Alnum, 99)], false),
+        (
+            "stripe-restricted-key",
+            &[L("rk_live_"), R(Alnum, 99)],
+            false,
+        ),
+        // Data platforms.
+        ("databricks-token", &[L("dapi"), R(Hex, 32)], true),
+        (
+            "notion-token",
+            &[L("ntn_"), R(Digits, 11), R(Alnum, 35)],
+            true,
+        ),
+        ("notion-token", &[L("secret_"), R(Alnum, 43)], true),
+        (
+            "airtable-token",
+            &[L("pat"), R(Alnum, 14), L("."), R(Hex, 64)],
+            true,
+        ),
+        // Existing formats, generated the same way.
+        ("github-token", &[L("ghp_"), R(Alnum, 36)], false),
+        ("aws-access-key-id", &[L("AKIA"), R(Base32, 16)], true),
+        ("aws-access-key-id", &[L("ASIA"), R(Base32, 16)], true),
+        ("google-api-key", &[L("AIza"), R(Token, 35)], true),
+    ];
+
+    fn generate(rng: &mut Rng, pieces: &[G]) -> String {
+        let mut key = String::new();
+        for piece in pieces {
+            match *piece {
+                L(text) => key.push_str(text),
+                R(alpha, n) => {
+                    let mut run = rng.string(&alpha.chars(), n);
+                    // A trailing `-` or `_` is taken for punctuation: the
+                    // generator ends a base64url run on a letter.
+                    if alpha == Token && run.ends_with(['-', '_']) {
+                        run.pop();
+                        run.push('Q');
+                    }
+                    key.push_str(&run);
+                }
+            }
+        }
+        key
+    }
+
+    #[test]
+    fn generated_keys_of_every_documented_shape_are_found() {
+        let mut rng = Rng(20261202);
+        for &(kind, pieces, _) in DOCUMENTED {
+            for round in 0..300 {
+                let key = generate(&mut rng, pieces);
+                let texts = if round < 5 {
+                    vec![
+                        key.clone(),
+                        format!("x = \"{key}\"\n"),
+                        format!("KEY={key}"),
+                        format!("print('{key}')"),
+                        format!("\\n{key}\\n"),
+                        format!("{{\"token\": \"{key}\"}}"),
+                    ]
+                } else {
+                    vec![key.clone()]
+                };
+                for text in texts {
+                    assert_eq!(kinds(&text), vec![(kind, key.as_str())], "{text}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn near_misses_of_every_documented_shape_are_not_found_as_it() {
+        let mut rng = Rng(7);
+        for &(kind, pieces, exact) in DOCUMENTED {
+            for _ in 0..20 {
+                let key = generate(&mut rng, pieces);
+                let mut misses = vec![format!("x{key}"), format!("7{key}")];
+                if exact {
+                    misses.push(key[..key.len() - 1].to_string());
+                    misses.push(format!("{key}x"));
+                }
+                // The longest random piece, one character changed to one
+                // outside its alphabet, in its middle.
+                let (offset, alpha, n) = pieces
+                    .iter()
+                    .scan(0, |at, piece| {
+                        let here = *at;
+                        let (len, item) = match *piece {
+                            L(text) => (text.len(), None),
+                            R(alpha, n) => (n, Some((here, alpha, n))),
+                        };
+                        *at += len;
+                        Some(item)
+                    })
+                    .flatten()
+                    .max_by_key(|&(_, _, n)| n)
+                    .unwrap();
+                if kind == "huggingface-token" {
+                    continue;
+                }
+                let mut wrong = key.clone();
+                // Near the start: a variable-length key cut further on is a
+                // shorter key.
+                let at = offset + (n / 2).min(8);
+                wrong.replace_range(at..at + 1, &alpha.outsider().to_string());
+                misses.push(wrong);
+                for text in misses {
+                    let found = kinds(&text);
+                    assert!(found.iter().all(|&(k, _)| k != kind), "{text}: {found:?}");
+                }
+            }
+        }
+    }
+
+    /// The labelled formats: after their variable name, in the ways code
+    /// and config write it, and nowhere else.
+    #[test]
+    fn keys_after_their_provider_names() {
+        let mut rng = Rng(99);
+        let alnum = alphabet(&[UPPER, LOWER, DIGITS]);
+        let cases = [
+            ("cohere-key", "COHERE_API_KEY", rng.string(&alnum, 40)),
+            ("cohere-key", "CO_API_KEY", rng.string(&alnum, 40)),
+            ("mistral-key", "MISTRAL_API_KEY", rng.string(&alnum, 32)),
+            ("together-key", "TOGETHER_API_KEY", rng.string(HEX, 64)),
+            ("wandb-key", "WANDB_API_KEY", rng.string(HEX, 40)),
+            (
+                "twilio-key",
+                "TWILIO_API_KEY",
+                format!("SK{}", rng.string(HEX, 32)),
+            ),
+        ];
+        for (kind, name, key) in &cases {
+            let lower = name.to_lowercase();
+            for text in [
+                format!("{name}={key}"),
+                format!("export {name}=\"{key}\"\n"),
+                format!("os.environ[\"{name}\"] = \"{key}\""),
+                format!("os.environ.setdefault('{name}', '{key}')"),
+                format!("{lower}: {key}"),
+                format!("{{\"{name}\": \"{key}\"}}"),
+                format!("MY_{name}_PROD = '{key}'"),
+            ] {
+                assert_eq!(kinds(&text), vec![(*kind, key.as_str())], "{text}");
+            }
+            for text in [
+                // No name, a name without a value, a longer or shorter value,
+                // a placeholder.
+                key.clone(),
+                format!("value = {key}"),
+                format!("{name}\n{key}"),
+                format!("{name}={key}0"),
+                format!("{name}={}", &key[1..]),
+                format!("{name}={}", "a1".repeat(key.len() / 2)),
+            ] {
+                assert!(kinds(&text).is_empty(), "{text}");
+            }
+        }
+        // AWS's secret key in the same assignments.
+        let secret = "oQm+FKDlBKjOxKfukcHHlpgoAAxKkj+uIxYyZZhR";
+        for text in [
+            format!("os.environ[\"AWS_SECRET_ACCESS_KEY\"] = \"{secret}\""),
+            format!("os.environ.setdefault(\"AWS_SECRET_ACCESS_KEY\", \"{secret}\")"),
+        ] {
+            assert_eq!(
+                kinds(&text),
+                vec![("aws-secret-access-key", secret)],
+                "{text}"
+            );
+        }
+    }
+
+    /// The issue's placeholders: not reported, and failing the randomness
+    /// test itself (not only a length or alphabet check).
+    #[test]
+    fn placeholders_are_not_reported() {
+        let placeholders = [
+            ("AKIAXXXXXXXXXXXXXXXX", "AKIA"),
+            ("AKIAABCDEFGHIJKLMNOP", "AKIA"),
+            ("AIzaSyabcdefghijklmnopqrstuvwxyz1234567", "AIza"),
+            ("xoxb-Slack_BOT_TOKEN", "xoxb-"),
+            ("xoxe.xoxp-1-RANDOMSTRINGHERE", "xoxe.xoxp-"),
+            ("sk-ant-api03-your-api-key-here", "sk-ant-"),
+            ("hf_requiredCharacteristicTypesForDisplayMetadata", "hf_"),
+            ("sk-proj-abcdefghijklmnopqrstuvwxyz", "sk-proj-"),
+            ("ghp_abcdefghijklmnopqrstuvwxyz0123456789", "ghp_"),
+            (
+                "gsk_yourGroqApiKeyGoesHereReplaceWithTheRealOneNowPlz",
+                "gsk_",
+            ),
+        ];
+        for (text, prefix) in placeholders {
+            assert!(kinds(text).is_empty(), "{text}");
+            for context in [format!("KEY = \"{text}\""), format!("{text}\n")] {
+                assert!(kinds(&context).is_empty(), "{context}");
+            }
+            let body = &text.as_bytes()[prefix.len()..];
+            assert!(!random_enough(body) || !plausible(body), "{text}");
+        }
+    }
+
+    /// The randomness test's other side: generated bodies of every alphabet
+    /// pass it, in numbers (a rule that rejects one real key in a thousand
+    /// would fail here).
+    #[test]
+    fn random_bodies_pass_the_randomness_test() {
+        // 2,000 of each here; measured with a million of each, the rules
+        // rejected one body (24 characters, lower-case words by chance).
+        const SAMPLES: usize = 2000;
+        let mut rng = Rng(1);
+        for (chars, lengths) in [
+            (alphabet(&[UPPER, LOWER, DIGITS]), &[16, 24, 36, 48][..]),
+            (alphabet(&[UPPER, LOWER, DIGITS, "-_"]), &[20, 35, 93][..]),
+            (alphabet(&[UPPER, LOWER]), &[34][..]),
+            (HEX.to_string(), &[32, 40, 64][..]),
+        ] {
+            for &n in lengths {
+                for _ in 0..SAMPLES {
+                    let body = rng.string(&chars, n);
+                    assert!(random_enough(body.as_bytes()), "{body}");
+                }
+            }
+        }
+        for _ in 0..2000 {
+            let body = rng.string(B32, 16);
+            assert!(plausible(body.as_bytes()), "{body}");
+        }
+        for body in [
+            "XXXXXXXXXXXXXXXX",
+            "ABCDEFGHIJKLMNOP",
+            "Syabcdefghijklmnopqrstuvwxyz1234567",
+            "Slack_BOT_TOKEN",
+            "1-RANDOMSTRINGHERE",
+            "api03-your-api-key-here",
+            "requiredCharacteristicTypesForDisplayMetadata",
+            "0000000000000000000000000000000000000000",
+        ] {
+            assert!(!plausible(body.as_bytes()), "{body}");
+        }
+    }
+
+    #[test]
+    fn telegram_bot_tokens() {
+        let mut rng = Rng(11);
+        let token_chars = alphabet(&[UPPER, LOWER, DIGITS, "-_"]);
+        for _ in 0..50 {
+            let id = format!("{}{}", 1 + rng.next() % 9, rng.string(DIGITS, 9));
+            let secret = format!("AA{}Q", rng.string(&token_chars, 32));
+            let token = format!("{id}:{secret}");
+            for text in [
+                token.clone(),
+                format!("TELEGRAM_BOT_TOKEN={token}\n"),
+                format!("bot = Bot(\"{token}\")"),
+            ] {
+                assert_eq!(
+                    kinds(&text),
+                    vec![("telegram-bot-token", token.as_str())],
+                    "{text}"
+                );
+            }
+            for text in [
+                format!("{}:{secret}", &id[..7]),
+                format!("1{id}:{secret}"),
+                format!("x{token}"),
+                format!("{id}:{}", &secret[..34]),
+                format!("{token}x"),
+                format!("{id}:AA{}", "x".repeat(33)),
+            ] {
+                assert!(kinds(&text).is_empty(), "{text}");
+            }
+        }
+    }
+
+    fn b64(json: &str) -> String {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use base64::Engine;
+        URL_SAFE_NO_PAD.encode(json)
+    }
+
+    #[test]
+    fn json_web_tokens() {
+        let mut rng = Rng(5);
+        let token_chars = alphabet(&[UPPER, LOWER, DIGITS, "-_"]);
+        let header = b64(r#"{"alg":"HS256","typ":"JWT"}"#);
+        let payload = b64(&format!(
+            r#"{{"sub":"{}","iat":{}}}"#,
+            rng.string(DIGITS, 10),
+            1_700_000_000 + rng.next() % 1000
+        ));
+        let signature = format!("{}Q", rng.string(&token_chars, 42));
+        let jwt = format!("{header}.{payload}.{signature}");
+        for text in [
+            jwt.clone(),
+            format!("Authorization: Bearer {jwt}\n"),
+            format!("{{\"id_token\": \"{jwt}\"}}"),
+        ] {
+            assert_eq!(kinds(&text), vec![("jwt", jwt.as_str())], "{text}");
+        }
+        assert_eq!(known_shape(&jwt), Some("JSON Web Token"));
+        let no_alg = b64(r#"{"typ":"JWT"}"#);
+        let array = b64(r#"["alg"]"#);
+        for text in [
+            // No `alg`, not an object, a payload that is not JSON, no or a
+            // short signature, two parts, glued to a word.
+            format!("{no_alg}.{payload}.{signature}"),
+            format!("{array}.{payload}.{signature}"),
+            format!("{header}.eyJub3QganNvbg.{signature}"),
+            format!("{header}.{payload}."),
+            format!("{header}.{payload}.abc"),
+            format!("{header}.{payload}"),
+            format!("x{jwt}"),
+            format!("{header}x.{payload}.{signature}"),
+        ] {
+            assert!(kinds(&text).is_empty(), "{text}");
+        }
+    }
+
+    /// Test-mode Stripe keys: masked (the masking policy knows them), never
+    /// reported (a test key is no leak), as `sk_test_` was before.
+    #[test]
+    fn stripe_test_keys_are_masked_not_reported() {
+        let mut rng = Rng(3);
+        let alnum = alphabet(&[UPPER, LOWER, DIGITS]);
+        for (prefix, label) in [
+            ("sk_test_", "Stripe test key"),
+            ("rk_test_", "Stripe restricted test key"),
+        ] {
+            let key = format!("{prefix}{}", rng.string(&alnum, 99));
+            assert_eq!(known_shape(&key), Some(label));
+            assert!(kinds(&format!("STRIPE_KEY = \"{key}\"")).is_empty());
+        }
+    }
+
     #[test]
     fn every_reported_format_has_its_row_in_kinds() {
         let by_id = |id: &str| kinds::KINDS.iter().find(|k| k.id == id);
@@ -790,7 +1984,10 @@ mod tests {
                 shape.kind
             );
         }
-        for kind in [PEM_KIND, URL_KIND, AWS_SECRET_KIND] {
+        for labelled in LABELLED {
+            assert!(by_id(labelled.kind.id).is_some(), "{}", labelled.kind.id);
+        }
+        for kind in [PEM_KIND, URL_KIND, AWS_SECRET_KIND, kinds::JWT.id] {
             assert!(by_id(kind).is_some(), "{kind}");
         }
     }

@@ -146,3 +146,86 @@ fn a_file_longer_than_its_size_is_read_only_to_the_limit() {
     assert_eq!(kinds, ["too-large"]);
     assert!(report.notes[0].message.contains("4095 byte limit"));
 }
+
+/// Random characters of `alphabet` from a fixed seed (splitmix64): keys of
+/// real shape, never real keys.
+fn generated(seed: &mut u64, alphabet: &str, n: usize) -> String {
+    let alphabet = alphabet.as_bytes();
+    (0..n)
+        .map(|_| {
+            *seed = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = *seed;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            char::from(alphabet[((z ^ (z >> 31)) % alphabet.len() as u64) as usize])
+        })
+        .collect()
+}
+
+#[test]
+fn new_formats_are_reported_and_placeholders_are_not() {
+    const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    const HEX: &str = "0123456789abcdef";
+    let mut seed = 14;
+    let groq = format!("gsk_{}", generated(&mut seed, ALNUM, 52));
+    let cohere = generated(&mut seed, ALNUM, 40);
+    let databricks = format!("dapi{}", generated(&mut seed, HEX, 32));
+    let webhook = format!(
+        "hooks.slack.com/services/T{}/B{}/{}",
+        generated(&mut seed, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 8),
+        generated(&mut seed, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 10),
+        generated(&mut seed, ALNUM, 24)
+    );
+    let dir = tmp("formats");
+    fs::write(
+        dir.join("setup.py"),
+        format!(
+            "GROQ = '{groq}'\n\
+             os.environ['COHERE_API_KEY'] = '{cohere}'\n\
+             host_token = \"{databricks}\"\n\
+             url = 'https://{webhook}'\n\
+             # placeholders\n\
+             AWS = 'AKIAXXXXXXXXXXXXXXXX'\n\
+             AWS2 = 'AKIAABCDEFGHIJKLMNOP'\n\
+             GOOGLE = 'AIzaSyabcdefghijklmnopqrstuvwxyz1234567'\n\
+             SLACK = 'xoxb-Slack_BOT_TOKEN'\n\
+             SLACK2 = 'xoxe.xoxp-1-RANDOMSTRINGHERE'\n\
+             CLAUDE = 'sk-ant-api03-your-api-key-here'\n\
+             hf_requiredCharacteristicTypesForDisplayMetadata = 1\n"
+        ),
+    )
+    .unwrap();
+    let report = scan(std::slice::from_ref(&dir), &[], None, &quiet()).unwrap();
+    let found: Vec<_> = report.findings.iter().map(|f| (f.line, f.kind)).collect();
+    assert_eq!(
+        found,
+        vec![
+            (1, "groq-key"),
+            (2, "cohere-key"),
+            (3, "databricks-token"),
+            (4, "slack-webhook-url")
+        ]
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// False positives on real code: `SAFEKEYS_FP_DIR=/path/to/site-packages
+/// cargo test --release -- --ignored --nocapture real_code` lists every
+/// format finding (kind and place, never the text).
+#[test]
+#[ignore]
+fn real_code_findings() {
+    let Some(dir) = std::env::var_os("SAFEKEYS_FP_DIR") else {
+        return;
+    };
+    let report = scan(&[PathBuf::from(dir)], &[], None, &quiet()).unwrap();
+    for f in &report.findings {
+        eprintln!("{} {}:{}", f.kind, f.path.display(), f.line);
+    }
+    eprintln!(
+        "{} findings in {} files, {} bytes",
+        report.findings.len(),
+        report.files_scanned,
+        report.bytes_scanned
+    );
+}
