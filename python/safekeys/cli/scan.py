@@ -26,8 +26,9 @@ Looks for your own secrets (the values of .env files: the nearest one above the
 working directory and those inside the scanned directories; the OS keyring's
 keys) in every form masking covers (base64, percent/JSON/HTML/repr escaped,
 fragments of 12+ characters), and for well-known key formats: OpenAI, Anthropic,
-AWS key ids and secret keys, GitHub, GitLab, Slack, Google, Hugging Face, Stripe,
-PEM private keys and passwords in URLs.
+Groq, xAI, Hugging Face and other AI providers, AWS, Google, GitHub, GitLab, npm,
+PyPI, Slack, Discord, Stripe, Databricks and more (see the README), JWTs, PEM
+private keys and passwords in URLs.
 
 Directories are walked respecting .gitignore; files named on the command line
 are always scanned. Notebooks (.ipynb) are read as JSON: a finding names the

@@ -32,16 +32,41 @@ _TARGET = re.compile(
 
 # The variable a key of each kind (by the scanner's kind ids) is usually read from.
 _CONVENTIONAL = {
+    # More specific kinds first: the first prefix that fits names the key.
+    "slack-webhook": "SLACK_WEBHOOK_URL",
+    "discord-webhook": "DISCORD_WEBHOOK_URL",
+    "google-oauth": "GOOGLE_CLIENT_SECRET",
     "anthropic": "ANTHROPIC_API_KEY",
     "openai": "OPENAI_API_KEY",
+    "openrouter": "OPENROUTER_API_KEY",
+    "deepseek": "DEEPSEEK_API_KEY",
+    "groq": "GROQ_API_KEY",
+    "replicate": "REPLICATE_API_TOKEN",
+    "perplexity": "PPLX_API_KEY",
+    "xai": "XAI_API_KEY",
+    "langsmith": "LANGSMITH_API_KEY",
+    "pinecone": "PINECONE_API_KEY",
+    "cohere": "COHERE_API_KEY",
+    "mistral": "MISTRAL_API_KEY",
+    "together": "TOGETHER_API_KEY",
+    "wandb": "WANDB_API_KEY",
     "github": "GITHUB_TOKEN",
     "gitlab": "GITLAB_TOKEN",
+    "npm": "NPM_TOKEN",
+    "pypi": "PYPI_TOKEN",
     "aws-access": "AWS_ACCESS_KEY_ID",
     "aws-secret": "AWS_SECRET_ACCESS_KEY",
     "slack": "SLACK_TOKEN",
+    "telegram": "TELEGRAM_BOT_TOKEN",
+    "sendgrid": "SENDGRID_API_KEY",
+    "twilio": "TWILIO_API_KEY",
     "google": "GOOGLE_API_KEY",
     "huggingface": "HF_TOKEN",
     "stripe": "STRIPE_API_KEY",
+    "databricks": "DATABRICKS_TOKEN",
+    "notion": "NOTION_TOKEN",
+    "airtable": "AIRTABLE_TOKEN",
+    "jwt": "JWT",
     "pem": "PRIVATE_KEY",
     "url-password": "SERVICE_URL",
 }
@@ -80,7 +105,9 @@ def _label(kind: str) -> str:
     what = KINDS.get(kind, kind)
     if kind == "url-password":
         return "a password in a URL"
-    return f"{'an' if what[:1] in 'AEIOU' else 'a'} {what}"
+    # "an xAI API key": the letter's name starts with a vowel sound.
+    article = "an" if what[:1] in "AEIOU" or what[:2] in ("xA", "SG") else "a"
+    return f"{article} {what}"
 
 
 def find_literals(source: str) -> list[Literal]:
