@@ -11,7 +11,6 @@ import random
 import string
 
 import pytest
-
 from safekeys import _core
 from safekeys.scanner.api import KINDS, find_in_source
 
