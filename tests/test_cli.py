@@ -494,3 +494,27 @@ def test_python_keyring_cli_reads_what_safekeys_set_stored(service):
         env={**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.SecretService.Keyring"},
     )
     assert (done.returncode, done.stdout) == (0, SECRET + "\n"), done.stderr
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
+    # `safekeys scan --format json . | head -1`: head exits, the pipe closes.
+    import random
+
+    rng = random.Random(7)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+    for i in range(1500):  # more JSON than a pipe holds (64 KB)
+        token = "ghp_" + "".join(rng.choices(alphabet, k=36))
+        (tmp_path / f"f{i}.txt").write_text(f"token = {token}\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "safekeys", "scan", "--no-keyring", "--format", "json", "."],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(10)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 141
+    assert "Traceback" not in err and "BrokenPipeError" not in err

@@ -83,6 +83,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _pipe_closed() -> int:
+    """The reader went away (``safekeys scan --format json | head``): stop
+    quietly, as a shell tool does, with SIGPIPE's exit status."""
+    import os
+
+    # Python would flush stdout again at exit and print a BrokenPipeError.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 141
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     args_in = sys.argv[1:] if argv is None else list(argv)
     _Parser.argv = args_in
@@ -100,6 +112,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         return USAGE
     try:
         code: int = args.func(args)
+        sys.stdout.flush()  # here, where a closed pipe can be caught, not at exit
+    except BrokenPipeError:
+        return _pipe_closed()
     except Failure as failure:
         err(failure.message)
         return failure.code
