@@ -151,17 +151,14 @@ def trusted_dirs() -> list[str]:
     return [entry for entry in raw.split(os.pathsep) if entry]
 
 
-def sources_setting() -> Optional[str]:
-    """``SAFEKEYS_SOURCES`` as set (None: unset or blank)."""
-    raw = os.environ.get("SAFEKEYS_SOURCES")
-    return raw if raw and raw.strip(" ,") else None
-
-
-def sources() -> Optional[list[str]]:
+def sources() -> Optional[tuple[str, ...]]:
     """``SAFEKEYS_SOURCES``: the names of the sources getenv asks, in order
-    (``env,dotenv,keyring,colab``); None: every source, in the default order."""
-    raw = sources_setting() or ""
-    names = [name.strip() for name in raw.split(",") if name.strip()]
+    (``env,dotenv,keyring,colab``); None: every source, in the default order.
+    Read on every getenv: unset, it costs one look-up."""
+    raw = os.environ.get("SAFEKEYS_SOURCES")
+    if not raw:
+        return None
+    names = tuple(name.strip() for name in raw.split(",") if name.strip())
     return names or None
 
 

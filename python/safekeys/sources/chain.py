@@ -9,8 +9,6 @@ chain"). A source that cannot be asked right now (a locked keyring) raises
 
 from __future__ import annotations
 
-import os
-
 from .. import _log, _masking, _settings
 from .._errors import KeyringError, MissingKeyError
 from ..stores import keyring
@@ -53,7 +51,7 @@ _chain: Optional[list[Source]] = None
 # Installed plug-ins, read on first need (see plugins.py).
 _plugins: Optional[list[Source]] = None
 # SAFEKEYS_SOURCES as last read, and the chain it chose.
-_chosen: tuple[Optional[str], list[Source]] = (None, [])
+_chosen: tuple[Optional[tuple[str, ...]], list[Source]] = (None, [])
 # Problems already logged: (source label, reason, key name or "", level).
 _reported: set[tuple[str, str, str, str]] = set()
 
@@ -79,14 +77,11 @@ def _all() -> list[Source]:
 def _configured() -> Optional[list[Source]]:
     """The chain ``SAFEKEYS_SOURCES`` chose, or None when it is not set."""
     global _chosen
-    raw = os.environ.get("SAFEKEYS_SOURCES")
-    if not raw:
+    names = _settings.sources()
+    if names is None:
         return None
-    raw = _settings.sources_setting()
-    if raw is None:
-        return None
-    if _chosen[0] != raw:
-        _chosen = (raw, plugins.choose(_all(), _settings.sources() or []))
+    if _chosen[0] != names:
+        _chosen = (names, plugins.choose(_all(), list(names)))
     return _chosen[1]
 
 
