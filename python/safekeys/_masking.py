@@ -82,11 +82,6 @@ def _warn_short(name: str) -> None:
         )
 
 
-def is_active() -> bool:
-    """Whether outputs are being scrubbed (the IPython extension is loaded)."""
-    return _active
-
-
 def consider_read(values: Mapping[str, Optional[str]], source: str) -> None:
     """Values a reader returned without putting them in ``os.environ``
     (``dotenv_values``, ``get_key``): while outputs are scrubbed, mask the
