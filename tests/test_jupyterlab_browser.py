@@ -48,7 +48,7 @@ SHOW_CELLS = [
     f'import os, sys\nkey = os.environ["{NAME}"]\nprint("the key:", key)',
     "from IPython.display import HTML, display\n"
     "display(HTML(f'<div>as HTML: <b>{key}</b> "
-    "<a href=\"https://example.invalid/?k={key}\">a link</a></div>'))",
+    '<a href="https://example.invalid/?k={key}">a link</a></div>\'))',
     # One character per message; after each, a decoy that a backspace takes back.
     "for c in key:\n"
     "    sys.stdout.write(c)\n"

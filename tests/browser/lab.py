@@ -34,6 +34,8 @@ SERVER_CONFIG: dict[str, Any] = {
         "open_browser": False,
         "allow_remote_access": False,
         "terminals_enabled": False,
+        # CI containers run as root; the server refuses to unless told.
+        "allow_root": os.geteuid() == 0,
     },
     "LabApp": {
         "news_url": None,

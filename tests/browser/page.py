@@ -98,9 +98,7 @@ class Timeout(AssertionError):
     pass
 
 
-def wait_for(
-    what: str, check: Callable[[], Optional[T]], timeout: float, every: float = 0.2
-) -> T:
+def wait_for(what: str, check: Callable[[], Optional[T]], timeout: float, every: float = 0.2) -> T:
     """The first truthy result of ``check()``; fails naming ``what`` after ``timeout`` s."""
     deadline = time.monotonic() + timeout
     last: Any = None
@@ -164,9 +162,7 @@ class NotebookPage:
     def save(self) -> None:
         result = self.driver.execute_async_script(SAVE, self.path)
         assert result == "saved", result
-        wait_for(
-            f"{self.path} saved", lambda: (s := self.state()) and not s["dirty"], self.timeout
-        )
+        wait_for(f"{self.path} saved", lambda: (s := self.state()) and not s["dirty"], self.timeout)
 
     def texts(self) -> PageTexts:
         got = self.driver.execute_script(PAGE_TEXTS, self.path)
