@@ -122,7 +122,9 @@ def write_notebook(lab: LabServer, folder: str, cells: list[str], dotenv: str = 
     where = lab.notebooks / folder
     where.mkdir()
     if dotenv:
+        # Private, as it should be (safekeys warns about a .env others can read).
         (where / ".env").write_text(dotenv)
+        (where / ".env").chmod(0o600)
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(source) for source in cells]
     nb.metadata["kernelspec"] = {
@@ -135,13 +137,21 @@ def write_notebook(lab: LabServer, folder: str, cells: list[str], dotenv: str = 
 
 
 @contextlib.contextmanager
-def screenshot_on_failure(page: NotebookPage, artifacts: Path, name: str) -> Iterator[None]:
+def opened(chromium, lab: LabServer, path: str, artifacts: Path) -> Iterator[NotebookPage]:
+    """``path`` open in JupyterLab with its kernel idle; on failure a screenshot is saved, and
+    in any case the kernel is shut down and the notebook closed afterwards."""
+    page = NotebookPage(chromium, path)
     try:
-        yield
+        page.open(lab.lab_url(path))
+        yield page
     except BaseException:
         with contextlib.suppress(Exception):
-            page.screenshot(artifacts / f"{name}-failed.png")
+            page.screenshot(artifacts / f"{path.split('/')[0]}-failed.png")
         raise
+    finally:
+        # Tidying only: the server's teardown stops any kernel this leaves.
+        with contextlib.suppress(Exception):
+            page.close()
 
 
 def save_screenshot(page: NotebookPage, artifacts: Path, name: str, capsys) -> Path:
@@ -153,23 +163,21 @@ def save_screenshot(page: NotebookPage, artifacts: Path, name: str, capsys) -> P
     return path
 
 
-def run_in_lab(chromium, lab: LabServer, path: str, artifacts: Path) -> tuple[NotebookPage, Any]:
-    """Open ``path``, run all its cells, save it; returns the page and the saved notebook."""
-    page = NotebookPage(chromium, path)
-    with screenshot_on_failure(page, artifacts, path.split("/")[0]):
-        page.open(lab.lab_url(path))
-        page.run_all()
-        page.wait_all_run()
-        page.save()
-    return page, nbformat.read(lab.notebooks / path, as_version=4)
+def run_and_save(page: NotebookPage, lab: LabServer) -> Any:
+    """Run every cell, save from the page; the notebook as saved on disk."""
+    page.run_all()
+    page.wait_all_run()
+    page.save()
+    return nbformat.read(lab.notebooks / page.path, as_version=4)
 
 
-def leaks(checker: LeakChecker, texts: PageTexts, saved: Any, lab: LabServer, path: str) -> list:
-    """Every leak in what the page shows, in the saved notebook and in the server's log."""
-    found = []
-    for where, text in texts.places():
-        found += checker.check(text, where)
-    found += notebook_findings(checker, saved)
+def page_leaks(checker: LeakChecker, texts: PageTexts) -> list:
+    return [finding for where, text in texts.places() for finding in checker.check(text, where)]
+
+
+def file_leaks(checker: LeakChecker, saved: Any, lab: LabServer, path: str) -> list:
+    """Leaks in the saved notebook (each output, and the file's text) and the server's log."""
+    found = notebook_findings(checker, saved)
     found += checker.check((lab.notebooks / path).read_text(encoding="utf-8"), f"{path} on disk")
     found += checker.check(lab.log_path.read_text(errors="replace"), "the server's log")
     return found
@@ -192,17 +200,19 @@ def test_without_safekeys_jupyterlab_shows_the_key(chromium, lab, artifacts):
         ["from dotenv import load_dotenv\nload_dotenv('.env')", *SHOW_CELLS],
         dotenv=f"{NAME}={key}\n",
     )
-    page, saved = run_in_lab(chromium, lab, path, artifacts)
+    with opened(chromium, lab, path, artifacts) as page:
+        saved = run_and_save(page, lab)
+        texts = page.texts()
     assert not errors_in(saved), errors_in(saved)
-    texts = page.texts()
     # Each way of showing it really shows the key in the rendered page (the \b and \r cells
-    # only once JupyterLab has put the characters together), so the masked run's checks mean
-    # something.
+    # only once JupyterLab has put the characters together), and the saved file holds it: the
+    # masked run's checks can fail.
     for i in range(SHOW_FIRST, SHOW_FIRST + len(SHOW_CELLS)):
         assert key in texts.outputs[i], f"cell {i} does not show the key in the page"
         assert key in texts.painted[i], f"cell {i} does not paint the key"
     checker = LeakChecker([Secret(NAME, key)])
-    assert leaks(checker, texts, saved, lab, path), "the leak checks found nothing to find"
+    assert page_leaks(checker, texts), "the page checks found nothing to find"
+    assert file_leaks(checker, saved, lab, path), "the file checks found nothing to find"
 
 
 def test_with_safekeys_no_piece_of_the_key_reaches_the_page_or_the_file(
@@ -212,14 +222,16 @@ def test_with_safekeys_no_piece_of_the_key_reaches_the_page_or_the_file(
     path = write_notebook(
         lab, "masked", ["%load_ext safekeys", *SHOW_CELLS], dotenv=f"{NAME}={key}\n"
     )
-    page, saved = run_in_lab(chromium, lab, path, artifacts)
+    with opened(chromium, lab, path, artifacts) as page:
+        saved = run_and_save(page, lab)
+        texts = page.texts()
+        save_screenshot(page, artifacts, "masked-outputs", capsys)
     assert not errors_in(saved), errors_in(saved)
-    texts = page.texts()
-    save_screenshot(page, artifacts, "masked-outputs", capsys)
 
     checker = LeakChecker([Secret(NAME, key)])
-    findings = leaks(checker, texts, saved, lab, path)
+    findings = page_leaks(checker, texts) + file_leaks(checker, saved, lab, path)
     assert not findings, format_findings(findings)
+    assert texts.painted[0].strip() == ""  # a private .env: nothing to warn about
     printed, shown_html = (texts.painted[SHOW_FIRST + i] for i in range(2))
     assert printed.strip() == f"the key: {MASK}"
     assert shown_html.strip() == f"as HTML: {MASK} a link"
@@ -259,9 +271,7 @@ def test_setkey_password_box_stores_the_key_and_nothing_of_it_shows(
             "display(HTML(f'<i>{value}</i>'))",
         ],
     )
-    page = NotebookPage(chromium, path)
-    with screenshot_on_failure(page, artifacts, "setkey"):
-        page.open(lab.lab_url(path))
+    with opened(chromium, lab, path, artifacts) as page:
         page.run_all()
         box = page.password_box()
         assert box.get_attribute("type") == "password"
@@ -269,22 +279,29 @@ def test_setkey_password_box_stores_the_key_and_nothing_of_it_shows(
         assert TYPED_NAME in prompt and service in prompt, prompt
         box.send_keys(typed)
         save_screenshot(page, artifacts, "setkey-password-box", capsys)
+        typing = page.texts()
         box.send_keys(Keys.ENTER)
         page.wait_all_run()
         page.save()
+        texts = page.texts()
+        save_screenshot(page, artifacts, "setkey-done", capsys)
     saved = nbformat.read(lab.notebooks / path, as_version=4)
     assert not errors_in(saved), errors_in(saved)
-    texts = page.texts()
-    save_screenshot(page, artifacts, "setkey-done", capsys)
 
     checker = LeakChecker([Secret(TYPED_NAME, typed)])
-    findings = leaks(checker, texts, saved, lab, path)
+    # While typed and not yet sent, the key is the password input's value (which the checks
+    # below must therefore be able to see) and nowhere else in the page.
+    assert typed in typing.values
+    typing.values = [v for v in typing.values if v != typed]
+    findings = page_leaks(checker, typing)
+    assert not findings, format_findings(findings)
+    findings = page_leaks(checker, texts) + file_leaks(checker, saved, lab, path)
     assert not findings, format_findings(findings)
     stored = texts.painted[1]
     assert "········" in stored  # JupyterLab's record of a password answer
     assert f"Stored {TYPED_NAME} in the OS keyring (service {service!r}): " in stored
     assert f"{len(typed)} characters" in stored
-    assert texts.painted[2].split("\n") == [
+    assert [line for line in texts.painted[2].splitlines() if line] == [
         f"found: True {len(typed)}",
         f"[masked:{TYPED_NAME}]",
         f"[masked:{TYPED_NAME}]",

@@ -60,6 +60,17 @@ panel.context.save().then(() => done('saved'), e => done('failed: ' + e));
 """
 )
 
+# The kernel shut down and the panel gone, so the next notebook's run has the machine to itself.
+CLOSE = (
+    ON_PANEL
+    + """
+const done = arguments[arguments.length - 1];
+if (!panel) { done('closed'); return; }
+panel.sessionContext.shutdown().then(() => { panel.dispose(); done('closed'); },
+                                     e => done('failed: ' + e));
+"""
+)
+
 # Every text the page holds: each cell's rendered outputs (textContent, which does not depend
 # on layout, and innerText, what is painted), the whole body's text, the document's HTML and
 # the value of every input and text area (a typed value lives in `.value`, not in the HTML).
@@ -163,6 +174,10 @@ class NotebookPage:
         result = self.driver.execute_async_script(SAVE, self.path)
         assert result == "saved", result
         wait_for(f"{self.path} saved", lambda: (s := self.state()) and not s["dirty"], self.timeout)
+
+    def close(self) -> None:
+        result = self.driver.execute_async_script(CLOSE, self.path)
+        assert result == "closed", result
 
     def texts(self) -> PageTexts:
         got = self.driver.execute_script(PAGE_TEXTS, self.path)

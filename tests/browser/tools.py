@@ -33,13 +33,22 @@ def _which(candidates: tuple[str, ...]) -> Optional[str]:
     return None
 
 
+def _chosen(variable: str, candidates: tuple[str, ...]) -> Optional[str]:
+    """``$variable`` if set (it must name an executable), else the first candidate found."""
+    given = os.environ.get(variable)
+    return _which((given,)) if given else _which(candidates)
+
+
 def find() -> tuple[Optional[Tools], list[str]]:
-    """The tools, or None and what is missing (each with how to install it)."""
+    """The tools, or None and what is missing (each with how to install it).
+
+    ``SAFEKEYS_CHROMIUM`` and ``SAFEKEYS_CHROMEDRIVER`` name other binaries (a matching pair)
+    on systems without Debian's packages."""
     missing = []
-    chromium = os.environ.get("SAFEKEYS_CHROMIUM") or _which(CHROMIUM_CANDIDATES)
+    chromium = _chosen("SAFEKEYS_CHROMIUM", CHROMIUM_CANDIDATES)
     if not chromium:
         missing.append(f"Chromium ({SETUP_HINT})")
-    chromedriver = os.environ.get("SAFEKEYS_CHROMEDRIVER") or _which(("chromedriver",))
+    chromedriver = _chosen("SAFEKEYS_CHROMEDRIVER", ("chromedriver",))
     if not chromedriver:
         missing.append(f"chromedriver ({SETUP_HINT})")
     for module, package in (("jupyterlab", "jupyterlab"), ("selenium", "selenium")):
