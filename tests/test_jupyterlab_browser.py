@@ -142,7 +142,7 @@ def opened(chromium, lab: LabServer, path: str, artifacts: Path) -> Iterator[Not
     in any case the kernel is shut down and the notebook closed afterwards."""
     page = NotebookPage(chromium, path)
     try:
-        page.open(lab.lab_url(path))
+        page.open(lab.lab_url(path, workspace=path.split("/")[0]))
         yield page
     except BaseException:
         with contextlib.suppress(Exception):

@@ -1,10 +1,11 @@
 """Headless Chromium through Selenium and Debian's chromedriver, loopback only.
 
 The driver and browser paths are given, so Selenium Manager (which would look up and download
-drivers) never runs. Chromium gets a throwaway profile and the flags that stop its background
-traffic (component updates, safe browsing lists, metrics, translation, sync); host names
-resolve to nothing and anything not on loopback goes to a dead proxy, so a request that would
-leave the machine fails at once instead of waiting on the network.
+drivers) never runs. Chromium gets a throwaway profile and the flags that stop most of its
+background traffic (safe browsing lists, metrics, translation, sync, network time). What it
+still tries (a net log showed update.googleapis.com, accounts.google.com and the default search
+engine's start page) fails at once: host names resolve to nothing and anything not on loopback
+goes to a dead proxy on 127.0.0.1, so nothing leaves the machine and nothing waits on a network.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ CHROMIUM_FLAGS = (
     "--metrics-recording-only",
     "--no-pings",
     "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication,"
-    "CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions",
+    "CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions,"
+    "NetworkTimeServiceQuerying",
     # Chromium would keep its own passwords in the Secret Service it finds on the session
     # bus: the test keyring, whose items the test counts.
     "--password-store=basic",

@@ -246,8 +246,10 @@ class LabServer:
             time.sleep(0.2)
         raise RuntimeError(f"JupyterLab's API did not answer in time ({last}):\n{self.log_tail()}")
 
-    def lab_url(self, notebook: str) -> str:
-        return f"{self.url}/lab/tree/{notebook}?token={self.token}"
+    def lab_url(self, notebook: str, workspace: str) -> str:
+        """The page showing ``notebook`` in a workspace of its own: JupyterLab restores a
+        workspace's open tabs (and starts their kernels) when the page loads."""
+        return f"{self.url}/lab/workspaces/{workspace}/tree/{notebook}?token={self.token}"
 
     def log_tail(self, lines: int = 40) -> str:
         try:
