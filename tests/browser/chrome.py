@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 from typing import Any, Optional
 
-from .lab import descendants, kill_leftovers, stop_group
+from .lab import GroupReaper, descendants, die_with_parent, kill_leftovers, stop_group
 from .tools import Tools
 
 WINDOW = (1280, 1900)
@@ -58,6 +58,7 @@ class Browser:
         self.log = log
         self.driver: Any = None
         self._service: Any = None
+        self._reaper: Optional[GroupReaper] = None
 
     def start(self) -> Browser:
         from selenium import webdriver
@@ -71,12 +72,22 @@ class Browser:
         self.profile.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ)
         env["SE_AVOID_STATS"] = "true"
-        self._service = Service(
+        browser = self
+
+        class ReapedService(Service):  # type: ignore[misc]
+            """chromedriver, and a reaper for its process group the moment it runs (Chromium
+            starts in that group; chromedriver does not stop it when it is killed)."""
+
+            def start(self) -> None:
+                super().start()
+                browser._reaper = GroupReaper(self.process.pid)
+
+        self._service = ReapedService(
             executable_path=self.tools.chromedriver,
             log_output=os.fspath(self.log),
             env=env,
             # Its own process group, so teardown can reach Chromium's helpers too.
-            popen_kw={"start_new_session": True},
+            popen_kw={"start_new_session": True, "preexec_fn": die_with_parent},
         )
         self.driver = webdriver.Chrome(service=self._service, options=options)
         self.driver.set_page_load_timeout(120)
@@ -99,3 +110,6 @@ class Browser:
             stop_group(proc, grace=5)
         kill_leftovers(tree)
         self._service = None
+        if self._reaper is not None:
+            self._reaper.cancel()
+            self._reaper = None

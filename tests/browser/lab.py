@@ -59,6 +59,49 @@ USER_SETTINGS: dict[str, dict[str, Any]] = {
 }
 
 
+def die_with_parent() -> None:
+    """In a child before exec: SIGTERM it when the process that started it dies, however it
+    dies (pytest killed with SIGKILL runs no finalizer). Linux's PR_SET_PDEATHSIG."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG = 1
+
+
+# Waits for EOF on stdin (the test process closing it, or dying), then kills the process groups
+# named on its command line.
+REAPER = """
+import os, signal, sys
+sys.stdin.buffer.read()
+for group in sys.argv[1:]:
+    try:
+        os.killpg(int(group), signal.SIGKILL)
+    except OSError:
+        pass
+"""
+
+
+class GroupReaper:
+    """Kills process group ``pgid`` if this process dies before calling ``cancel()``: for
+    children of a child, which PR_SET_PDEATHSIG does not reach (Chromium, under chromedriver)."""
+
+    def __init__(self, pgid: int) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", REAPER, str(pgid)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+    def cancel(self) -> None:
+        """The group is gone already: stop the reaper without letting it kill anything."""
+        self.proc.kill()
+        self.proc.wait(timeout=10)
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+
+
 def _start_time(pid: int) -> Optional[str]:
     """Field 22 of /proc/PID/stat (start time): tells a process from a later one with its pid."""
     try:
@@ -195,6 +238,7 @@ class LabServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=die_with_parent,
             )
         deadline = began + timeout
         info = self._wait_info_file(dirs["JUPYTER_RUNTIME_DIR"], deadline)

@@ -12,7 +12,7 @@ from typing import Optional
 # Debian's /usr/bin/chromium is a shell wrapper that adds the site's flags from /etc/chromium.d
 # (remote extensions, Google API keys); the binary it runs takes only the flags we give it.
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "chromium", "chromium-browser")
-SETUP_HINT = "tests/browser/setup.sh (apt-get install chromium chromium-driver)"
+SETUP_HINT = "run tests/browser/setup.sh: apt-get install chromium chromium-driver"
 
 
 @dataclass(frozen=True)
