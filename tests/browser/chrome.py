@@ -70,8 +70,6 @@ class Browser:
             options.add_argument(flag)
         options.add_argument(f"--user-data-dir={self.profile}")
         self.profile.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ)
-        env["SE_AVOID_STATS"] = "true"
         browser = self
 
         class ReapedService(Service):  # type: ignore[misc]
@@ -85,7 +83,6 @@ class Browser:
         self._service = ReapedService(
             executable_path=self.tools.chromedriver,
             log_output=os.fspath(self.log),
-            env=env,
             # Its own process group, so teardown can reach Chromium's helpers too.
             popen_kw={"start_new_session": True, "preexec_fn": die_with_parent},
         )

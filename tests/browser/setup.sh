@@ -12,6 +12,12 @@ for pkg in chromium chromium-driver; do
 done
 [ -z "$missing" ] && exit 0
 
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "tests/browser/setup.sh: no apt-get here; install Chromium and a matching chromedriver," >&2
+    echo "  then point SAFEKEYS_CHROMIUM and SAFEKEYS_CHROMEDRIVER at them" >&2
+    exit 1
+fi
+
 if [ "$(id -u)" -eq 0 ]; then
     as_root=""
 elif command -v sudo >/dev/null 2>&1; then
