@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 from typing import Any, Optional
 
-from .lab import GroupReaper, descendants, die_with_parent, kill_leftovers, stop_group
+from .processes import GroupReaper, descendants, die_with_parent, kill_leftovers, stop_group
 from .tools import Tools
 
 WINDOW = (1280, 1900)
