@@ -51,7 +51,9 @@ def check_installed_wheel() -> None:
 def check_load_and_mask(project: Path, key: str) -> None:
     import safekeys
 
-    (project / ".env").write_text(f"SMOKE_API_KEY={key}\nSMOKE_GREETING=hello\n")
+    env_file = project / ".env"
+    env_file.write_text(f"SMOKE_API_KEY={key}\nSMOKE_GREETING=hello\n")
+    env_file.chmod(0o600)  # safekeys warns about a .env others can read
     if not safekeys.load_dotenv(project / ".env"):
         fail("load_dotenv found nothing to set")
     if os.environ.get("SMOKE_API_KEY") != key or os.environ.get("SMOKE_GREETING") != "hello":
@@ -65,7 +67,25 @@ def check_load_and_mask(project: Path, key: str) -> None:
 
 def check_kernel(project: Path, key: str, quickstart: Path | None) -> None:
     import nbformat
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
+
+    def run(book: nbformat.NotebookNode, env: dict[str, str] | None = None) -> None:
+        # IPC, not TCP: a kernel on TCP without CurveZMQ keys prints a warning.
+        # The sockets' path is absolute: the kernel runs in another directory.
+        manager = KernelManager(transport="ipc", ip=str(project / "kernel-ipc"))
+        client = NotebookClient(
+            book,
+            km=manager,
+            timeout=60,
+            resources={"metadata": {"path": str(project)}},
+        )
+        try:
+            client.execute(env=dict(os.environ) if env is None else env)
+        finally:
+            # nbclient leaves a kernel manager it was given running.
+            if manager.has_kernel:
+                manager.shutdown_kernel()
 
     cells = [
         "%load_ext safekeys",
@@ -74,7 +94,7 @@ def check_kernel(project: Path, key: str, quickstart: Path | None) -> None:
     ]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     env = {k: v for k, v in os.environ.items() if k != "SMOKE_API_KEY"}
-    NotebookClient(nb, timeout=60, resources={"metadata": {"path": str(project)}}).execute(env=env)
+    run(nb, env)
     saved = nbformat.writes(nb)
     if "[masked:SMOKE_API_KEY]" not in saved:
         fail("the kernel's outputs do not show the masked key")
@@ -84,7 +104,7 @@ def check_kernel(project: Path, key: str, quickstart: Path | None) -> None:
     print("wheel smoke: kernel outputs masked")
     if quickstart is not None:
         book = nbformat.read(quickstart, as_version=4)
-        NotebookClient(book, timeout=60, resources={"metadata": {"path": str(project)}}).execute()
+        run(book)
         errors = [o for c in book.cells for o in c.get("outputs", []) if o.output_type == "error"]
         if errors:
             fail(f"the quickstart raised {errors[0].ename}")
