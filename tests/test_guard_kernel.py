@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import uuid
+from contextlib import closing
 
 import nbclient.exceptions
 import pytest
@@ -20,7 +21,9 @@ HEX = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 
 def _history(path) -> list[str]:
-    with sqlite3.connect(path) as db:
+    # sqlite3's own context manager ends the transaction but leaves the
+    # connection open (a ResourceWarning on Python 3.13): closing() closes it.
+    with closing(sqlite3.connect(path)) as db:
         return [row[0] for row in db.execute("SELECT source_raw FROM history")]
 
 

@@ -90,8 +90,9 @@ def test_input_guard_in_terminal_ipython(tmp_path):
     assert "[masked:GITHUB_TOKEN]" in text
     assert not any(typed[i : i + 12] in text for i in range(len(typed) - 11))
     import sqlite3
+    from contextlib import closing
 
-    with sqlite3.connect(hist) as db:
+    with closing(sqlite3.connect(hist)) as db:
         rows = [r[0] for r in db.execute("SELECT source_raw FROM history")]
     assert 'print("done")' in rows
     assert not [r for r in rows if typed[:12] in r]
