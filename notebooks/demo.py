@@ -20,6 +20,7 @@ import tempfile
 import textwrap
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 CELLS = [
@@ -56,6 +57,19 @@ def output_text(output: dict) -> str:
     return plain
 
 
+def kernel_manager() -> KernelManager:
+    """The kernel talks to this script over Unix sockets (IPC) where there are
+    any: over TCP, ipykernel warns at start-up that the loopback traffic is not
+    encrypted, a warning about Jupyter's transport, not about safekeys."""
+    if os.name == "posix":
+        return KernelManager(kernel_name="python3", transport="ipc")
+    print(
+        "Note: on this system the kernel is reached over TCP on 127.0.0.1; ipykernel may\n"
+        "warn that this channel is not encrypted. That is Jupyter's transport, not safekeys.\n"
+    )
+    return KernelManager(kernel_name="python3")
+
+
 def main() -> int:
     key = fake_key()
     typed = fake_key("hf_", 34)
@@ -68,6 +82,7 @@ def main() -> int:
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
         client = NotebookClient(
             nb,
+            km=kernel_manager(),
             timeout=60,
             kernel_name="python3",
             allow_errors=True,
