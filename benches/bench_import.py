@@ -111,7 +111,9 @@ def _load_env(mode: str) -> tuple[list[str], dict[str, str]]:
     return prefix, env
 
 
-def load_times(mode: str, rounds: int, seed: int, cwd: Path) -> dict[str, list[tuple[float, float]]]:
+def load_times(
+    mode: str, rounds: int, seed: int, cwd: Path
+) -> dict[str, list[tuple[float, float]]]:
     """(import, first load) seconds of each package, one fresh interpreter per sample."""
     prefix, env = _load_env(mode)
     rng = random.Random(seed)

@@ -533,7 +533,8 @@ def test_run_with_env_files_needs_no_keyring(service, tmp_path):
     env_file = tmp_path / "run.env"
     env_file.write_text(f"RUN_FILE_TOKEN={SECRET}\n")
     show = [sys.executable, "-c", SHOW_ENV, "RUN_FILE_TOKEN", "0"]
-    for what, env, unset in no_keyring(tmp_path):
+    machines = no_keyring(tmp_path)
+    for what, env, unset in machines:
         done = safekeys_cli("run", "-f", str(env_file), "--", *show, env=env, unset=unset)
         assert (done.returncode, done.stdout) == (OK, SECRET + "\n"), (what, done.stderr)
         assert done.stderr == "", what  # a machine without a keyring is nothing to warn about
@@ -543,8 +544,7 @@ def test_run_with_env_files_needs_no_keyring(service, tmp_path):
         )
         assert (done.returncode, done.stdout) == (OK, SECRET + "\n"), (what, done.stderr)
     # Without env files there is nothing to run with but the keyring: unavailable is an error...
-    env = {"DBUS_SESSION_BUS_ADDRESS": dead_bus_address(tmp_path)}
-    done = safekeys_cli("run", "--", *show, env=env)
+    done = safekeys_cli("run", "--", *show, env=machines[1][1])
     assert done.returncode == UNAVAILABLE and "no D-Bus session bus" in done.stderr
     # ...unless the keyring was turned off on purpose.
     done = safekeys_cli("run", "--", *show, env={"SAFEKEYS_KEYRING": "0"})

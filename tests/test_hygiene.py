@@ -191,8 +191,10 @@ def system_user():
         ours = entry.pw_gecos == USER_MARK  # left by a killed run: delete it this time
     except KeyError:
         subprocess.run(
-            ["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin"]
-            + ["--comment", USER_MARK, OTHER_USER],
+            [
+                *("useradd", "--no-create-home", "--shell", "/usr/sbin/nologin"),
+                *("--comment", USER_MARK, OTHER_USER),
+            ],
             check=True,
             capture_output=True,
             timeout=30,

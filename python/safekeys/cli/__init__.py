@@ -31,6 +31,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, ClassVar, NoReturn, Optional
 
+    from _typeshed import SupportsWrite
+
 DESCRIPTION = """\
 Keep API keys in the OS keyring (Secret Service on Linux, the Keychain on
 macOS, the Credential Manager on Windows) instead of .env files and notebook
@@ -58,6 +60,11 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         super().error(_redacted(message, _Parser.argv))
+
+    def _print_message(self, message: str, file: Optional[SupportsWrite[str]] = None) -> None:
+        # argparse swallows a failed write; let a closed pipe reach main (exit 141).
+        if message:
+            (file or sys.stderr).write(message)
 
     def _check_value(self, action: argparse.Action, value: Any) -> None:
         # A mistyped command (or vault action): name the closest one.

@@ -91,7 +91,7 @@ def _unavailable(name: str, problems: list[SourceUnavailable], asked: list[str])
     others = ", ".join(label for label in asked if label not in failed) or "nowhere else"
     return Failure(
         UNAVAILABLE,
-        f"{name}: {what} unavailable, so whether it holds {name} is unknown (not set in: "
+        f"{name}: {what} unavailable, so it could not be looked up there (not set in: "
         f"{others}); to fix: {remedy.format(name=name)}",
     )
 
