@@ -685,6 +685,8 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
         ["doctor"],
         ["doctor", "--json"],
         ["scan", "--no-keyring", "."],
+        ["vault", "status"],
+        ["delete", "PIPE_LISTED_KEY"],
         ["--version"],
     ],
     ids=lambda args: " ".join(args),
@@ -709,7 +711,8 @@ def test_every_command_ends_quietly_when_its_reader_is_gone(service, tmp_path, a
             stderr=subprocess.PIPE,
             text=True,
             timeout=60,
-            env={**os.environ, "PIPE_TEST_KEY": SECRET},
+            # A refused loopback port: vault status prints what it knows, then fails.
+            env={**os.environ, "PIPE_TEST_KEY": SECRET, "VAULT_ADDR": "http://127.0.0.1:1"},
         )
     finally:
         os.close(write_end)

@@ -472,8 +472,8 @@ _said: set[tuple[str, str, object]] = set()
 def on_load(path: str) -> None:
     """Warn about ``path`` once per problem and process (load_dotenv calls this).
 
-    The git check starts a ``git`` process, so it runs once per file per
-    process; the mode is checked on every load (one ``stat``), so a file made
+    The git check (from the repository's files when they tell, else a ``git``
+    process) runs once per file per process; the mode is checked on every load (one ``stat``), so a file made
     private later stops warning and one opened up later warns again.
     """
     if not _settings.hygiene() or os.path.basename(path) in TEMPLATES:
