@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 
 from .. import _core, _log, _settings
 
@@ -197,6 +198,9 @@ def _surely_untracked(git_dir: str, rel: str) -> bool:
     if b"link" in data or b"sdir" in data:  # maybe those extensions' signatures
         return False
     needle = rel.encode("utf-8", "surrogateescape") + b"\0"
+    if sys.platform != "linux":
+        # Case-insensitive file systems (macOS, Windows): git matches ".ENV" to ".env".
+        data, needle = data.lower(), needle.lower()
     at = data.find(needle)
     while at != -1:
         if at == 0 or data[at - 1 : at] != b"/":
@@ -473,8 +477,9 @@ def on_load(path: str) -> None:
     """Warn about ``path`` once per problem and process (load_dotenv calls this).
 
     The git check (from the repository's files when they tell, else a ``git``
-    process) runs once per file per process; the mode is checked on every load (one ``stat``), so a file made
-    private later stops warning and one opened up later warns again.
+    process) runs once per file per process; the mode is checked on every
+    load (one ``stat``), so a file made private later stops warning and one
+    opened up later warns again.
     """
     if not _settings.hygiene() or os.path.basename(path) in TEMPLATES:
         return
