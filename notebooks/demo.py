@@ -20,6 +20,7 @@ import tempfile
 import textwrap
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 CELLS = [
@@ -56,24 +57,47 @@ def output_text(output: dict) -> str:
     return plain
 
 
+def kernel_manager(sockets: str) -> KernelManager:
+    """The kernel talks to this script over Unix sockets (IPC) in ``sockets``
+    where there are any: over TCP, ipykernel warns at start-up that the
+    loopback traffic is not encrypted, a warning about Jupyter's transport, not
+    about safekeys. The path is absolute: the kernel runs in another directory."""
+    if os.name == "posix":
+        return KernelManager(
+            kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "kernel")
+        )
+    print(
+        "Note: on this system the kernel is reached over TCP on 127.0.0.1; ipykernel may\n"
+        "warn that this channel is not encrypted. That is Jupyter's transport, not safekeys.\n"
+    )
+    return KernelManager(kernel_name="python3")
+
+
 def main() -> int:
     key = fake_key()
     typed = fake_key("hf_", 34)
     cells = [c.replace("TYPED_KEY", typed) for c in CELLS]
-    with tempfile.TemporaryDirectory() as project:
+    with tempfile.TemporaryDirectory() as project, tempfile.TemporaryDirectory() as sockets:
         # Private, as safekeys doctor would want it.
         fd = os.open(os.path.join(project, ".env"), os.O_WRONLY | os.O_CREAT, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(f"OPENAI_API_KEY={key}\nAPP_MODE=production\n")
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+        km = kernel_manager(sockets)
         client = NotebookClient(
             nb,
+            km=km,
             timeout=60,
             kernel_name="python3",
             allow_errors=True,
             resources={"metadata": {"path": project}},
         )
-        client.execute()
+        try:
+            client.execute()
+        finally:
+            # nbclient shuts down only a kernel manager it made itself.
+            if km.has_kernel:
+                km.shutdown_kernel()
     saved = nbformat.writes(nb)
     outputs = "".join(nbformat.writes(o) for cell in nb.cells for o in cell.outputs)
     for cell in nb.cells:

@@ -39,9 +39,14 @@ def key_name() -> str:
 
 
 def safekeys_cli(
-    *args: str, input: str | None = None, env: dict | None = None, script: bool = False
+    *args: str,
+    input: str | None = None,
+    env: dict | None = None,
+    script: bool = False,
+    unset: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess:
-    """Run ``python -m safekeys`` (or the ``safekeys`` console script)."""
+    """Run ``python -m safekeys`` (or the ``safekeys`` console script), with
+    ``env`` added to this process's environment and the ``unset`` names taken out."""
     if script:
         exe = Path(sys.executable).parent / "safekeys"
         command = [os.fspath(exe) if exe.exists() else "safekeys", *args]
@@ -53,7 +58,7 @@ def safekeys_cli(
         capture_output=True,
         text=True,
         timeout=60,
-        env={**os.environ, **(env or {})},
+        env={k: v for k, v in {**os.environ, **(env or {})}.items() if k not in unset},
     )
 
 
@@ -250,19 +255,88 @@ def test_set_keeps_everything_but_one_final_newline(service):
     assert safekeys_cli("get", name, "--reveal").stdout == "crlf-value-123\n"
 
 
+COMMANDS = ("set", "get", "delete", "list", "import", "run", "doctor", "scan", "vault", "rotate")
+
+
 def test_help_for_every_command():
     done = safekeys_cli("--help")
     assert done.returncode == OK
-    for command in ("set", "get", "delete", "list", "import", "run"):
+    for command in COMMANDS:
         assert command in done.stdout
-    assert "exit codes:" in done.stdout
-    for command in ("set", "get", "delete", "list", "import", "run"):
+    table = done.stdout[done.stdout.index("exit codes (every command):") :]
+    for code in ("0", "1", "2", "3", "4", "5", "126", "130", "141"):
+        assert f"\n  {code} " in table, code
+    assert "a path that does not exist" in table
+    for command in COMMANDS:
         done = safekeys_cli(command, "--help")
         assert done.returncode == OK, command
-        assert "exit codes:" in done.stdout and "--service" in done.stdout
+        assert "--service" in done.stdout, command
+        # Short: the global table only in `safekeys --help`, a pointer to it here.
+        assert "exit codes (every command)" not in done.stdout, command
+        assert done.stdout.rstrip().endswith("All exit codes: safekeys --help."), command
     assert safekeys_cli().returncode == USAGE
     assert safekeys_cli("frobnicate").returncode == USAGE
     assert safekeys_cli("--version").stdout.startswith("safekeys ")
+
+
+def test_a_command_help_names_only_its_own_codes():
+    # No command contradicts the global table: scan's 1 is "found", 2 stays usage.
+    scan = safekeys_cli("scan", "--help").stdout
+    assert "Exit codes: 0 nothing found, 1 something found" in scan
+    assert "2  usage" not in scan and "not found (the key" not in scan
+    for command in ("rotate", "vault"):
+        text = safekeys_cli(command, "--help").stdout
+        assert text.count("Exit codes:") == 1, command
+        assert "2 a refused address" in text and "5 the store refused" in text
+    for command in ("set", "get", "delete", "list"):
+        assert "Exit codes:" not in safekeys_cli(command, "--help").stdout, command
+    assert "Exit codes: 1 when some" in safekeys_cli("import", "--help").stdout
+    assert "1 when\nproblems remain" in safekeys_cli("doctor", "--help").stdout
+    assert "126/127" in safekeys_cli("run", "--help").stdout
+
+
+def test_service_before_or_after_the_command(service, monkeypatch):
+    name = key_name()
+    other = f"{service}-other"
+    assert safekeys_cli("--service", other, "set", name, input=SECRET).returncode == OK
+    for args in (["--service", other, "list"], ["list", "--service", other]):
+        done = safekeys_cli(*args)
+        assert done.returncode == OK and name in done.stdout, (args, done.stderr)
+    assert name not in safekeys_cli("list").stdout  # $SAFEKEYS_SERVICE is another service
+    # After the command wins over before it, as the later word should.
+    done = safekeys_cli("--service", other, "get", name, "--service", service)
+    assert done.returncode == NOT_FOUND
+    assert safekeys_cli("--service", other, "delete", name).returncode == OK
+
+
+@pytest.mark.parametrize(
+    ("argv", "suggestion"),
+    [(["lsit"], "list"), (["delte", "X"], "delete"), (["vault", "stauts"], "status")],
+)
+def test_a_mistyped_command_gets_a_suggestion(argv, suggestion):
+    done = safekeys_cli(*argv)
+    assert done.returncode == USAGE
+    assert f"did you mean {suggestion!r}?" in done.stderr, done.stderr
+
+
+def test_a_key_typed_as_the_command_is_not_repeated():
+    done = safekeys_cli(SECRET)
+    assert done.returncode == USAGE and "unknown command" in done.stderr
+    assert SECRET[:12] not in done.stderr
+
+
+def test_a_missing_path_is_a_usage_error_for_every_command(service, tmp_path):
+    missing = str(tmp_path / "nope.env")
+    for args in (
+        ["scan", "--no-keyring", missing],
+        ["import", missing],
+        ["run", "-f", missing, "--", sys.executable, "-c", "print('ran')"],
+        ["doctor", missing],
+    ):
+        done = safekeys_cli(*args)
+        assert done.returncode == USAGE, (args, done.stderr)
+        assert f"{missing}: no such file" in done.stderr, args
+        assert "ran" not in done.stdout
 
 
 # -- import ----------------------------------------------------------------------------
@@ -359,7 +433,7 @@ def test_import_leaves_a_conflicting_value_unless_overwrite(service, tmp_path):
 
 def test_import_of_a_missing_file(service):
     done = safekeys_cli("import", "nope.env")
-    assert done.returncode == NOT_FOUND and "no such file" in done.stderr
+    assert done.returncode == USAGE and "no such file" in done.stderr
 
 
 # -- run -------------------------------------------------------------------------------
@@ -420,7 +494,7 @@ def test_run_failures_before_the_program_starts(service, tmp_path):
     assert done.returncode == 127 and "command not found" in done.stderr
     assert safekeys_cli("run").returncode == USAGE
     done = safekeys_cli("run", "--env-file", str(tmp_path / "nope.env"), "--", "true")
-    assert done.returncode == NOT_FOUND
+    assert done.returncode == USAGE
 
 
 # -- an unavailable keyring ----------------------------------------------------------------
@@ -444,6 +518,83 @@ def unavailable_exit(service, env: dict, expect: str) -> None:
 def test_exit_code_3_without_dbus(service, tmp_path):
     env = {"DBUS_SESSION_BUS_ADDRESS": dead_bus_address(tmp_path)}
     unavailable_exit(service, env, "no D-Bus session bus")
+
+
+def no_keyring(tmp_path) -> list[tuple[str, dict, tuple[str, ...]]]:
+    """Machines without a keyring, as a child process sees them: (what, env, unset)."""
+    return [
+        ("no D-Bus at all", {}, ("DBUS_SESSION_BUS_ADDRESS",)),
+        ("a dead bus", {"DBUS_SESSION_BUS_ADDRESS": dead_bus_address(tmp_path)}, ()),
+        ("keyring turned off", {"SAFEKEYS_KEYRING": "0"}, ()),
+    ]
+
+
+def test_run_with_env_files_needs_no_keyring(service, tmp_path):
+    env_file = tmp_path / "run.env"
+    env_file.write_text(f"RUN_FILE_TOKEN={SECRET}\n")
+    show = [sys.executable, "-c", SHOW_ENV, "RUN_FILE_TOKEN", "0"]
+    machines = no_keyring(tmp_path)
+    for what, env, unset in machines:
+        done = safekeys_cli("run", "-f", str(env_file), "--", *show, env=env, unset=unset)
+        assert (done.returncode, done.stdout) == (OK, SECRET + "\n"), (what, done.stderr)
+        assert done.stderr == "", what  # a machine without a keyring is nothing to warn about
+        # Asked for by name, the key is found in the file: the keyring is not needed either.
+        done = safekeys_cli(
+            "run", "-f", str(env_file), "--key", "RUN_FILE_TOKEN", "--", *show, env=env, unset=unset
+        )
+        assert (done.returncode, done.stdout) == (OK, SECRET + "\n"), (what, done.stderr)
+    # Without env files there is nothing to run with but the keyring: unavailable is an error...
+    done = safekeys_cli("run", "--", *show, env=machines[1][1])
+    assert done.returncode == UNAVAILABLE and "no D-Bus session bus" in done.stderr
+    # ...unless the keyring was turned off on purpose.
+    done = safekeys_cli("run", "--", *show, env={"SAFEKEYS_KEYRING": "0"})
+    assert (done.returncode, done.stdout) == (OK, "<unset>\n")
+    done = safekeys_cli("run", "--key", key_name(), "--", *show, env={"SAFEKEYS_KEYRING": "0"})
+    assert done.returncode == NOT_FOUND and "SAFEKEYS_KEYRING=0" in done.stderr
+
+
+def test_run_with_env_files_and_a_real_keyring_passes_both(service, ring, tmp_path):
+    name = key_name()
+    safekeys_cli("set", name, input=SECRET)
+    env_file = tmp_path / "run.env"
+    env_file.write_text("RUN_PLAIN=from-the-file\n")
+    args = ["run", "-f", str(env_file), "--", sys.executable, "-c", SHOW_ENV]
+    assert safekeys_cli(*args, name, "0").stdout == SECRET + "\n"
+    assert safekeys_cli(*args, "RUN_PLAIN", "0").stdout == "from-the-file\n"
+    # A keyring that is there but locked: the program runs with the files, and says so.
+    ring.lock()
+    try:
+        done = safekeys_cli(*args, "RUN_PLAIN", "0")
+    finally:
+        ring.unlock()
+    assert (done.returncode, done.stdout) == (OK, "from-the-file\n")
+    assert "running without the OS keyring's keys" in done.stderr
+    assert "locked" in done.stderr
+
+
+def test_get_without_a_keyring_says_it_is_unavailable(service, tmp_path):
+    name = key_name()
+    for what, env, unset in no_keyring(tmp_path)[:2]:
+        done = safekeys_cli("get", name, env=env, unset=unset)
+        assert done.returncode == UNAVAILABLE, (what, done.stderr)
+        assert f"{name}: keyring unavailable" in done.stderr, what
+        assert "no D-Bus session bus" in done.stderr, what  # the keyring's state
+        assert "not set in: environment, .env" in done.stderr, what
+        assert "give" in done.stderr and "SAFEKEYS_KEYRING=0" in done.stderr, what  # what to do
+        assert "is not set (looked in" not in done.stderr
+    # Turned off on purpose: then "not set" is the whole answer.
+    done = safekeys_cli("get", name, env={"SAFEKEYS_KEYRING": "0"})
+    assert done.returncode == NOT_FOUND
+    assert "is not set (looked in: environment, .env)" in done.stderr
+    assert "turned off (SAFEKEYS_KEYRING=0)" in done.stderr
+
+
+def test_get_with_a_real_keyring_says_not_set(service, ring):
+    name = key_name()
+    done = safekeys_cli("get", name)
+    assert done.returncode == NOT_FOUND, done.stderr
+    assert f"{name} is not set (looked in: environment, .env, keyring" in done.stderr
+    assert "unavailable" not in done.stderr
 
 
 def test_exit_code_3_when_locked_and_0_after_unlock(service, ring):
@@ -518,3 +669,54 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
     proc.stderr.close()
     assert proc.wait(timeout=60) == 141
     assert "Traceback" not in err and "BrokenPipeError" not in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["list", "--help"],
+        ["list"],
+        ["list", "--json"],
+        ["get", "PIPE_TEST_KEY"],
+        ["get", "PIPE_TEST_KEY", "--reveal"],
+        ["set", "PIPE_TEST_KEY"],
+        ["import", "--dry-run", "pipe.env"],
+        ["doctor"],
+        ["doctor", "--json"],
+        ["scan", "--no-keyring", "."],
+        ["vault", "status"],
+        ["delete", "PIPE_LISTED_KEY"],
+        ["--version"],
+    ],
+    ids=lambda args: " ".join(args),
+)
+def test_every_command_ends_quietly_when_its_reader_is_gone(service, tmp_path, args):
+    # The reader closed its end before the command wrote a byte: every write fails.
+    (tmp_path / "pipe.env").write_text(f"PIPE_TEST_KEY={SECRET}\nPLAIN=1\n")
+    import random
+
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+    token = "ghp_" + "".join(random.Random(3).choices(alphabet, k=36))
+    (tmp_path / "leak.txt").write_text(f"token = {token}\n")
+    assert safekeys_cli("set", "PIPE_LISTED_KEY", input=SECRET).returncode == OK  # for list
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "safekeys", *args],
+            cwd=tmp_path,
+            input=SECRET,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            # A refused loopback port: vault status prints what it knows, then fails.
+            env={**os.environ, "PIPE_TEST_KEY": SECRET, "VAULT_ADDR": "http://127.0.0.1:1"},
+        )
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr, done.stderr
+    assert "Exception ignored" not in done.stderr, done.stderr
+    assert done.returncode == 141, done.stderr
+    assert SECRET[:12] not in done.stderr

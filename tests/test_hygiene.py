@@ -1,6 +1,11 @@
-"""``.env`` hygiene on real files, real git repositories and a real second user:
-warnings when a file is loaded, ``find_dotenv``'s ownership refusal, and
-``safekeys doctor`` (CLI and ``%safekeys doctor`` in a real kernel)."""
+"""``.env`` hygiene on real files, real git repositories and files of another
+owner: warnings when a file is loaded, ``find_dotenv``'s ownership refusal,
+and ``safekeys doctor`` (CLI and ``%safekeys doctor`` in a real kernel).
+
+Another owner, as root: files are given to a uid no account has (no user is
+created). ``SAFEKEYS_TEST_SYSTEM_USER=1`` creates a real user instead (its name
+in messages is checked too) and deletes it afterwards, also when the run is
+killed."""
 
 from __future__ import annotations
 
@@ -68,7 +73,7 @@ def test_a_file_others_can_read_is_warned_about_once(tmp_path, caplog):
         safekeys.load_dotenv(path, override=True)
         safekeys.load_dotenv(path, override=True)
     assert hygiene_messages(caplog) == [
-        f"safekeys: {path} can be read by its group and every user on this machine "
+        f"{path} can be read by its group and every user on this machine "
         f"(mode 0644); make it private with `chmod 600 {path}` (or `safekeys doctor --fix`)"
     ]
     caplog.clear()
@@ -80,7 +85,7 @@ def test_a_file_others_can_read_is_warned_about_once(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="safekeys"):
         safekeys.load_dotenv(path, override=True)
     assert hygiene_messages(caplog) == [
-        f"safekeys: {path} can be read by its group (mode 0640); "
+        f"{path} can be read by its group (mode 0640); "
         f"make it private with `chmod 600 {path}` (or `safekeys doctor --fix`)"
     ]
 
@@ -101,7 +106,7 @@ def test_a_file_git_would_commit_is_warned_about(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="safekeys"):
         safekeys.load_dotenv(path)
     assert hygiene_messages(caplog) == [
-        f"safekeys: {path} is in the git work tree {tmp_path} and git does not ignore it; "
+        f"{path} is in the git work tree {tmp_path} and git does not ignore it; "
         f"add the line `.env` to {tmp_path / '.gitignore'} (or `safekeys doctor --fix`)"
     ]
 
@@ -155,26 +160,90 @@ def test_a_tracked_file_needs_a_person(tmp_path):
     assert not (tmp_path / ".gitignore").exists(), "--fix never guesses for tracked files"
 
 
-@pytest.fixture(scope="module")
-def other_user():
-    """A second, real user account (the tests run as root in CI)."""
-    if os.geteuid() != 0:
-        pytest.skip("creating a second user needs root")
+class Owner:
+    """Someone other than the tests' user: ``uid``, ``gid`` and how messages name them."""
+
+    def __init__(self, uid: int, gid: int, named: str) -> None:
+        self.pw_uid, self.pw_gid, self.named = uid, gid, named
+
+
+def unused_uid() -> int:
+    """A uid no account on this machine has: a file given to it has another owner."""
+    uid = 54321
+    while True:
+        try:
+            pwd.getpwuid(uid)
+        except KeyError:
+            return uid
+        uid += 1
+
+
+# In the account's comment: an account left by a killed run is recognised as ours.
+USER_MARK = "safekeys tests (safe to delete)"
+
+
+def system_user():
+    """A real account (SAFEKEYS_TEST_SYSTEM_USER=1), deleted afterwards: at the end
+    of the module, or by a watcher in its own session once this process is gone,
+    however it ended (even SIGKILL)."""
     try:
         entry = pwd.getpwnam(OTHER_USER)
-        created = False
+        ours = entry.pw_gecos == USER_MARK  # left by a killed run: delete it this time
     except KeyError:
         subprocess.run(
-            ["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", OTHER_USER],
+            [
+                *("useradd", "--no-create-home", "--shell", "/usr/sbin/nologin"),
+                *("--comment", USER_MARK, OTHER_USER),
+            ],
             check=True,
             capture_output=True,
             timeout=30,
         )
         entry = pwd.getpwnam(OTHER_USER)
-        created = True
-    yield entry
-    if created:
-        subprocess.run(["userdel", OTHER_USER], capture_output=True, timeout=30)
+        ours = True
+    watcher = None
+    if ours:
+        watcher = subprocess.Popen(
+            [
+                "sh",
+                "-c",
+                'while kill -0 "$1" 2>/dev/null; do sleep 1; done; userdel "$2"',
+                "safekeys-user-watcher",
+                str(os.getpid()),
+                OTHER_USER,
+            ],
+            start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    try:
+        yield Owner(entry.pw_uid, entry.pw_gid, f"{OTHER_USER} (uid {entry.pw_uid})")
+    finally:
+        if watcher is not None:
+            watcher.kill()
+            watcher.wait(timeout=30)
+            subprocess.run(["userdel", OTHER_USER], capture_output=True, timeout=30)
+
+
+@pytest.fixture(scope="module")
+def other_user():
+    """Another owner for the foreign-owner checks (the tests run as root in CI)."""
+    if os.geteuid() != 0:
+        pytest.skip("giving a file to another owner (chown) needs root")
+    if os.environ.get("SAFEKEYS_TEST_SYSTEM_USER") == "1":
+        yield from system_user()
+        return
+    uid = unused_uid()
+    yield Owner(uid, uid, f"uid {uid}")
+
+
+def test_the_other_owner_is_no_account_unless_asked_for(other_user):
+    if os.environ.get("SAFEKEYS_TEST_SYSTEM_USER") == "1":
+        assert pwd.getpwuid(other_user.pw_uid).pw_name == OTHER_USER
+    else:
+        with pytest.raises(KeyError):
+            pwd.getpwuid(other_user.pw_uid)
 
 
 def test_find_dotenv_refuses_a_file_another_user_left_above(
@@ -194,8 +263,7 @@ def test_find_dotenv_refuses_a_file_another_user_left_above(
     assert "OPENAI_API_KEY" not in os.environ
     message = hygiene_messages(caplog)[0]
     assert message.startswith(
-        f"safekeys: refused {planted}: it is owned by {OTHER_USER} (uid {other_user.pw_uid}), "
-        "not by you (root (uid 0))"
+        f"refused {planted}: it is owned by {other_user.named}, not by you (root (uid 0))"
     )
     assert f"SAFEKEYS_TRUSTED_DIRS={shared}" in message
     with pytest.raises(OSError, match="refused"):

@@ -107,3 +107,11 @@ def test_quickstart_require_explains_missing_key(executed) -> None:
     help_text = "\n".join(lines[2:])
     assert "DEMO_API_KEY=" in help_text
     assert "export DEMO_API_KEY=" in help_text
+
+
+def test_quickstart_table_names_the_file_a_key_came_from(executed) -> None:
+    # load_dotenv put the key into os.environ; getenv found it there, but it came from .env.
+    table = cell_text(cells_by_id(executed)["mask-table"])
+    row = next(line for line in table.splitlines() if "DEMO_OPENAI_API_KEY" in line)
+    assert ".env (" in row and "my-project/.env)" in row, row
+    assert "environment" not in row, row

@@ -31,13 +31,21 @@ from .dotenv.api import (
     unset_key,
 )
 from .dotenv.find import find_dotenv
-from .sources.chain import getenv, require
-from .stores.keyring import StoredKey, delete_key, list_keys, store_key
-from .stores.team import rotate
 
-# Loaded on first use, so that `import safekeys` stays cheap (the scanner's
-# Python side imports dataclasses and typing): name -> module.
-_LAZY = {"scan": "scanner.api"}
+# Loaded on first use, so that `import safekeys` stays cheap: the scanner's
+# Python side imports dataclasses and typing, and getenv's chain of sources
+# and the stores are a third of the import, which load_dotenv alone never
+# needs: name -> module.
+_LAZY = {
+    "scan": "scanner.api",
+    "getenv": "sources.chain",
+    "require": "sources.chain",
+    "StoredKey": "stores.keyring",
+    "delete_key": "stores.keyring",
+    "list_keys": "stores.keyring",
+    "store_key": "stores.keyring",
+    "rotate": "stores.team",
+}
 
 
 def __getattr__(name: str) -> object:
@@ -46,7 +54,9 @@ def __getattr__(name: str) -> object:
         raise AttributeError(f"module 'safekeys' has no attribute {name!r}")
     import importlib
 
-    return getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
 
 
 def __dir__() -> list[str]:
@@ -57,6 +67,9 @@ def __dir__() -> list[str]:
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .scanner.api import scan
+    from .sources.chain import getenv, require
+    from .stores.keyring import StoredKey, delete_key, list_keys, store_key
+    from .stores.team import rotate
 
 
 def load_ipython_extension(ipython: object) -> None:

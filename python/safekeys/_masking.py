@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 MASKER = _core.Masker()
 MIN_CHARS: int = _core.MIN_SECRET_CHARS
 
+#: The process environment's label (sources.environment uses it).
+ENVIRONMENT = "environment"
+
 # Sources whose every value is a secret, whatever its name or shape.
 ALWAYS_SECRET = frozenset({"keyring", "team store", "prompt", "explicit"})
 
@@ -76,7 +79,7 @@ def _warn_short(name: str) -> None:
     if name not in _warned_short:
         _warned_short.add(name)
         _log.warning(
-            "%s looks secret but is shorter than %d characters, so it will not be masked",
+            "safekeys: %s looks secret but is shorter than %d characters, so it will not be masked",
             name,
             MIN_CHARS,
         )
@@ -194,8 +197,12 @@ def consider(
     source holds only secrets); record the decision (for an ordinary value
     only with ``note_ordinary``)."""
     known = _decisions.get(name)
-    if known is not None and known._seen == hash(value) and known.source == source:
-        return known.masked  # decided already, and registered if it is a secret
+    if known is not None and known._seen == hash(value):
+        # Decided already, and registered if it is a secret. Finding the same
+        # value in the environment says less than the source that put it there
+        # (load_dotenv copies a .env into os.environ): that source stays.
+        if known.source == source or source == ENVIRONMENT:
+            return known.masked
     secrets = _decide(name, value, source, note_ordinary, always)
     if len(secrets) == 1:
         MASKER.add(name, secrets[0], source)
@@ -236,7 +243,7 @@ def watch_environ(start: bool = False) -> None:
         if seen.get(key) != value
     ]
     consider_many(
-        ((n, v) for n, v in changed if not decided(n, v)), "environment", note_ordinary=False
+        ((n, v) for n, v in changed if not decided(n, v)), ENVIRONMENT, note_ordinary=False
     )
 
 

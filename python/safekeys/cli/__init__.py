@@ -16,11 +16,22 @@ import sys
 from .. import _core, _masking
 from .._errors import VaultError
 from . import doctor, envfiles, keys, scan, team
-from .common import EXIT_CODES, USAGE, Failure, err, team_store_failure
+from .common import (
+    EXIT_CODES,
+    INTERRUPTED,
+    PIPE_CLOSED,
+    SEE_EXIT_CODES,
+    USAGE,
+    Failure,
+    err,
+    team_store_failure,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import ClassVar, NoReturn, Optional
+    from typing import Any, ClassVar, NoReturn, Optional
+
+    from _typeshed import SupportsWrite
 
 DESCRIPTION = """\
 Keep API keys in the OS keyring (Secret Service on Linux, the Keychain on
@@ -50,6 +61,27 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         super().error(_redacted(message, _Parser.argv))
 
+    def _print_message(self, message: str, file: Optional[SupportsWrite[str]] = None) -> None:
+        # argparse swallows a failed write; let a closed pipe reach main (exit 141).
+        if message:
+            (file or sys.stderr).write(message)
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        # A mistyped command (or vault action): name the closest one.
+        choices = action.choices
+        if choices is None or value in choices or not isinstance(value, str):
+            super()._check_value(action, value)
+            return
+        import difflib
+
+        names = [str(choice) for choice in choices]
+        close = difflib.get_close_matches(value, names, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        what = "command" if action.dest == "command_name" else "choice"
+        raise argparse.ArgumentError(
+            action, f"unknown {what} {value!r}{hint} (choose from {', '.join(names)})"
+        )
+
 
 def build_parser() -> argparse.ArgumentParser:
     formatter = argparse.RawDescriptionHelpFormatter
@@ -60,11 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=formatter,
     )
     parser.add_argument("--version", action="version", version=f"safekeys {_core.__version__}")
+    service_help = "keyring service to use (default: $SAFEKEYS_SERVICE, else 'safekeys')"
+    # Before the command (safekeys --service foo list) or after it; SUPPRESS
+    # keeps a subcommand's unset option from overwriting the one given before.
+    parser.add_argument("--service", default=None, help=service_help)
     common = _Parser(add_help=False)
-    common.add_argument(
-        "--service",
-        help="keyring service to use (default: $SAFEKEYS_SERVICE, else 'safekeys')",
-    )
+    common.add_argument("--service", default=argparse.SUPPRESS, help=service_help)
     sub = parser.add_subparsers(dest="command_name", metavar="COMMAND")
     sub.required = True
 
@@ -74,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
             parents=[common],
             help=summary,
             description=f"{summary}\n\n{details}",
-            epilog=EXIT_CODES,
+            epilog=SEE_EXIT_CODES,
             formatter_class=formatter,
         )
 
@@ -92,14 +125,17 @@ def _pipe_closed() -> int:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     os.close(devnull)
-    return 141
+    return PIPE_CLOSED
 
 
 def main(argv: Optional[list[str]] = None) -> int:
     args_in = sys.argv[1:] if argv is None else list(argv)
     _Parser.argv = args_in
     parser = build_parser()
-    args, extra = parser.parse_known_args(args_in)
+    try:
+        args, extra = parser.parse_known_args(args_in)  # --help and --version print here
+    except BrokenPipeError:
+        return _pipe_closed()
     if extra:
         # Never echo them: a stray word is most often a value, maybe the secret itself.
         what = "1 argument" if len(extra) == 1 else f"{len(extra)} arguments"
@@ -125,5 +161,5 @@ def main(argv: Optional[list[str]] = None) -> int:
         return refused.code
     except KeyboardInterrupt:
         print(file=sys.stderr)
-        return 130
+        return INTERRUPTED
     return code

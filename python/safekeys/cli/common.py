@@ -16,26 +16,40 @@ if TYPE_CHECKING:
     #: Makes one subcommand's parser: ``command(name, summary, details)``.
     Command = Callable[[str, str, str], argparse.ArgumentParser]
 
-# Exit codes a script can rely on.
+# Exit codes a script can rely on, the same for every command.
 OK = 0
 NOT_FOUND = 1
 USAGE = 2
 UNAVAILABLE = 3
 CONFLICT = 4
 DENIED = 5
+INTERRUPTED = 130
+PIPE_CLOSED = 141
 
+# Only `safekeys --help` shows the whole table; a command's --help names the
+# codes whose meaning is its own (scan, doctor, import, run).
 EXIT_CODES = f"""\
-exit codes:
-  {OK}  success
-  {NOT_FOUND}  not found (the key, or the file to read)
-  {USAGE}  usage error (bad arguments, an empty value, --reveal to a terminal)
-  {UNAVAILABLE}  the OS keyring is unavailable (no D-Bus session, no Secret Service,
-     locked, not answering)
-  {CONFLICT}  the keyring holds duplicate items with different values for the key,
-     or a value that is not text
-  {DENIED}  the team store (OpenBao / Vault) refused: permission denied, an expired or
-     revoked token
+exit codes (every command):
+  {OK}    success
+  {NOT_FOUND}    the answer is no: the key is not set (get, delete, run --key),
+       something was found (scan), problems remain (doctor), secrets were
+       left in the file (import)
+  {USAGE}    usage error: bad arguments, a path that does not exist, an empty value,
+       --reveal to a terminal, a team-store address or setting refused
+  {UNAVAILABLE}    the OS keyring or the team store cannot be used: no D-Bus session,
+       no Secret Service, locked, not answering; the server unreachable,
+       sealed, or no token
+  {CONFLICT}    the keyring holds duplicate items with different values for the key,
+       or a value that is not text
+  {DENIED}    the team store (OpenBao / Vault) refused: permission denied, an
+       expired or revoked token
+  126  run: the program cannot be executed (127: not found); else its own code
+  {INTERRUPTED}  interrupted (Ctrl-C)
+  {PIPE_CLOSED}  the reader of the output went away (safekeys scan | head)
 """
+
+#: The last line of every command's --help.
+SEE_EXIT_CODES = "All exit codes: safekeys --help."
 
 
 class Failure(Exception):

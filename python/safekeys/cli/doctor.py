@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from .. import doctor
+from .common import USAGE, Failure
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -12,6 +14,10 @@ if TYPE_CHECKING:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
+    for path in args.paths:
+        if not os.path.lexists(path):
+            # As scan, import and run -f: a mistyped path is a usage error, not a finding.
+            raise Failure(USAGE, f"{path}: no such file or directory")
     result = doctor.run(args.paths, args.fix)
     if args.json:
         import json
@@ -33,8 +39,9 @@ def register(command: Command) -> None:
         "Without PATH it checks the .env a notebook here would load and the other\n"
         ".env* files in this directory (templates such as .env.example excepted).\n"
         "--fix makes such files private (chmod 600) and adds them to .gitignore; it\n"
-        "never untracks a file or rewrites history. Exit code 0 when nothing is wrong\n"
-        "(after --fix: nothing is left), 1 when problems remain.",
+        "never untracks a file or rewrites history.\n"
+        "Exit codes: 0 when nothing is wrong (after --fix: nothing is left), 1 when\n"
+        "problems remain.",
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="the .env files to check")
     p.add_argument("--fix", action="store_true", help="fix what can be fixed safely")

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 def _read_utf8(path: str, real: str) -> str:
     if not os.path.isfile(path):
-        raise Failure(NOT_FOUND, f"{path}: no such file")
+        raise Failure(USAGE, f"{path}: no such file")
     try:
         with open(real, encoding="utf-8", newline="") as f:
             return f.read()
@@ -125,20 +125,33 @@ def _environment(env_files: list[str], override: bool) -> dict[str, str]:
     env = dict(os.environ)
     for path in env_files:
         if not os.path.isfile(path):
-            raise Failure(NOT_FOUND, f"{path}: no such file")
+            raise Failure(USAGE, f"{path}: no such file")
     for name, value in dotenv_values(list(env_files)).items():
         if value is not None and (override or name not in env):
             env[name] = value
     return env
 
 
+# The machine has no keyring at all (a server, a container, CI), as opposed to
+# one that is there but locked or not answering.
+_NO_KEYRING = frozenset({"no-dbus", "no-service", "unsupported"})
+
+
 def _add_named_keys(env: dict[str, str], names: list[str], service: str) -> None:
     """Each of ``names`` from the keyring unless already set; one missing stops everything."""
-    handle = keyring.handle()
     for name in names:
         check_name(name)
-        if name in env:
-            continue
+    missing = [name for name in names if name not in env]
+    if not missing:
+        return
+    if not keyring.enabled():
+        raise Failure(
+            NOT_FOUND,
+            f"{missing[0]} is not set: not in the environment or the env files, and the "
+            "OS keyring is turned off (SAFEKEYS_KEYRING=0)",
+        )
+    handle = keyring.handle()
+    for name in missing:
         try:
             value = handle.get(service, name)
         except KeyringError as error:
@@ -152,10 +165,26 @@ def _add_named_keys(env: dict[str, str], names: list[str], service: str) -> None
         env[name] = value
 
 
-def _add_every_key(env: dict[str, str], service: str, override: bool) -> None:
+def _add_every_key(env: dict[str, str], service: str, override: bool, optional: bool) -> None:
+    """Every key the service holds. ``optional`` (env files were given): a
+    keyring that cannot be used leaves the program with the environment and
+    the files, said on stderr unless the machine simply has no keyring."""
+    if not keyring.enabled():
+        return
     handle = keyring.handle()
     try:
-        for name, _items, _length, _fingerprint, state in handle.list(service):
+        rows = handle.list(service)
+    except KeyringError as error:
+        if not (optional and error.unavailable):
+            raise keyring_failure(error, "read the OS keyring") from None
+        if error.reason not in _NO_KEYRING:
+            err(
+                f"running without the OS keyring's keys: {error} "
+                "(the program gets the environment and the env files)"
+            )
+        return
+    try:
+        for name, _items, _length, _fingerprint, state in rows:
             if name in env and not override:
                 continue
             if state != "text":
@@ -198,7 +227,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.key:
         _add_named_keys(env, args.key, service)
     else:
-        _add_every_key(env, service, args.override)
+        _add_every_key(env, service, args.override, optional=bool(args.env_file))
     return _execute(command, env)
 
 
@@ -213,7 +242,7 @@ def register(command: Command) -> None:
         "the file. The file is rewritten atomically; every other line keeps its bytes.\n"
         "A value the keyring already holds differently is left in the file unless\n"
         "--overwrite is given; so is a value using ${...} interpolation.\n"
-        "Exit code 1 when some secret-looking values were left in the file.",
+        "Exit codes: 1 when some secret-looking values were left in the file.",
     )
     p.add_argument("file", metavar="FILE", nargs="?", default=".env", help="default: ./.env")
     p.add_argument("--dry-run", action="store_true", help="only show what would move")
@@ -230,10 +259,14 @@ def register(command: Command) -> None:
         "    safekeys run -- python train.py\n"
         "    safekeys run --env-file .env --key OPENAI_API_KEY -- jupyter lab\n"
         "Without --key, every key the keyring holds for the service is passed; with\n"
-        "--key, only those (each must be found, or nothing runs). Variables already\n"
-        "in the environment win over the env files, which win over the keyring;\n"
-        "--override reverses that. The exit code is the program's; before it starts,\n"
-        "safekeys' own codes apply, and 126/127 when it cannot be executed/found.",
+        "--key, only those (each must be found, or nothing runs). With env files and\n"
+        "no --key, the keyring is optional: on a machine without one (servers,\n"
+        "containers, CI) the program gets the environment and the files.\n"
+        "SAFEKEYS_KEYRING=0 never asks the keyring. Variables already in the\n"
+        "environment win over the env files, which win over the keyring; --override\n"
+        "reverses that.\n"
+        "Exit codes: the program's own once it runs; 126/127 when it cannot be\n"
+        "executed/found.",
     )
     p.add_argument(
         "-f",

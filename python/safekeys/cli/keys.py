@@ -63,6 +63,39 @@ def _where(name: str, source_label: str, service: str) -> str:
     return source_label
 
 
+# What to do when the keyring could not be asked, by KeyringError.reason.
+_NO_KEYRING_HINT = (
+    "this machine has no OS keyring it can use (a server, a container, SSH, CI): give "
+    "{name} in the environment or a .env file, which are asked first, or start a Secret "
+    "Service (gnome-keyring, KeePassXC); SAFEKEYS_KEYRING=0 stops safekeys asking the keyring"
+)
+_REMEDIES = {
+    "no-dbus": _NO_KEYRING_HINT,
+    "no-service": _NO_KEYRING_HINT,
+    "unsupported": _NO_KEYRING_HINT,
+    "locked": "unlock the keyring and run this again",
+    "timeout": "try again; SAFEKEYS_KEYRING_TIMEOUT (seconds, default 3) allows it longer",
+}
+
+
+def _unavailable(name: str, problems: list[SourceUnavailable], asked: list[str]) -> Failure:
+    """``get`` found nothing, but a source could not be asked: the key may be there."""
+    for problem in problems:
+        err(f"{problem.source.described} could not be read: {problem.message}")
+    if all(p.per_key for p in problems):
+        return Failure(CONFLICT, f"{name} was not found")
+    failed = [p.source.label for p in problems]
+    remedies = [_REMEDIES.get(p.reason, "") for p in problems if p.source.label == "keyring"]
+    remedy = next((r for r in remedies if r), "see the message above")
+    what = "keyring" if "keyring" in failed else " and ".join(failed)
+    others = ", ".join(label for label in asked if label not in failed) or "nowhere else"
+    return Failure(
+        UNAVAILABLE,
+        f"{name}: {what} unavailable, so it could not be looked up there (not set in: "
+        f"{others}); to fix: {remedy.format(name=name)}",
+    )
+
+
 def cmd_get(args: argparse.Namespace) -> int:
     name = args.name
     check_name(name)
@@ -77,13 +110,12 @@ def cmd_get(args: argparse.Namespace) -> int:
     # No masking: the CLI prints no value unless asked, and then it must print it.
     found = chain.resolve(name, service=args.service, problems=problems, register=False)
     if found is None:
-        for problem in problems:
-            err(f"{problem.source.described} could not be read: {problem.message}")
+        asked = [s.label for s in chain.sources() if s.active()]
+        looked = ", ".join(asked)
         if problems:
-            per_key = all(p.per_key for p in problems)
-            raise Failure(CONFLICT if per_key else UNAVAILABLE, f"{name} was not found")
-        looked = ", ".join(s.label for s in chain.sources() if s.active())
-        raise Failure(NOT_FOUND, f"{name} is not set (looked in: {looked})")
+            raise _unavailable(name, problems, asked)
+        note = "" if keyring.enabled() else "; the OS keyring is turned off (SAFEKEYS_KEYRING=0)"
+        raise Failure(NOT_FOUND, f"{name} is not set (looked in: {looked}){note}")
     if args.reveal:
         sys.stdout.write(found.value + "\n")
         return OK

@@ -42,11 +42,8 @@ byte unchanged); findings in cell sources are reported for you to edit.
 --staged scans what the next commit holds: the staged (index) version of each
 added, copied or modified file, not the working copy; for pre-commit hooks.
 
-exit codes (scan):
-  0  nothing found
-  1  something found (also when --fix masked it: re-stage the notebooks)
-  2  usage error (bad arguments, a path that does not exist)
-"""
+Exit codes: 0 nothing found, 1 something found (also when --fix masked it:
+re-stage the notebooks)."""
 
 _SIZE = re.compile(r"^\s*(\d+)\s*([kmg]?)i?b?\s*$", re.IGNORECASE)
 

@@ -30,10 +30,10 @@ if TYPE_CHECKING:
     from .common import Command
 
 VAULT_CODES = f"""\
-Exit codes: 0 success; 2 a refused address (plain HTTP to a non-loopback host),
-bad settings or usage; 3 the server or the OS keyring cannot be reached in time,
-the server is sealed, or no token is found; {DENIED} the team store refused:
-permission denied for the path, an expired or revoked token, a root token not stored."""
+Exit codes: {USAGE} a refused address (plain HTTP to a non-loopback host) or setting;
+{UNAVAILABLE} the server or the OS keyring out of reach, the server sealed, or no token;
+{DENIED} the store refused (permission denied, an expired or revoked token, a root
+token not stored)."""
 
 SETTINGS = """\
 Settings: VAULT_ADDR (https://...; http:// only to localhost/127.0.0.1/[::1]),

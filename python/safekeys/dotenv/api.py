@@ -90,7 +90,10 @@ def load_dotenv(
     ``safekeys`` logger (``SAFEKEYS_HYGIENE=0`` turns that off).
     """
     if _settings.dotenv_disabled():
-        _log.debug("safekeys: .env loading disabled by PYTHON_DOTENV_DISABLED environment variable")
+        # Worded as python-dotenv's ("python-dotenv: ..."), its prefix kept under any handler.
+        _log.debug(
+            "%s: .env loading disabled by PYTHON_DOTENV_DISABLED environment variable", "safekeys"
+        )
         return False
     check_dialect(dialect)
     strict = _settings.strict() if strict is None else strict

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 
 from .. import _core, _log, _settings
 
@@ -145,10 +146,150 @@ def git_status(path: str, top: str) -> Optional[str]:
     return done.stdout[:2].decode("ascii", "replace")
 
 
+# -- telling an ignored, untracked file without starting git -----------------------
+#
+# The usual case (.env listed in .gitignore, never added) is answered from the
+# repository's files; anything this does not read the way git does (a negation,
+# an index it cannot search, GIT_DIR set) leaves the answer to git itself.
+
+
+def _git_dir(top: str) -> Optional[str]:
+    """The repository of the work tree ``top``: ``top/.git``, or where a ``.git``
+    file points (a submodule, a linked worktree)."""
+    dot_git = os.path.join(top, ".git")
+    if os.path.isdir(dot_git):
+        return dot_git
+    try:
+        with open(dot_git, "rb") as f:
+            first = f.readline(4096).strip()
+    except OSError:
+        return None
+    if not first.startswith(b"gitdir:"):
+        return None
+    return os.path.normpath(os.path.join(top, os.fsdecode(first[7:].strip())))
+
+
+def _common_dir(git_dir: str) -> str:
+    """Where a linked worktree's repository keeps what it shares (info/exclude)."""
+    try:
+        with open(os.path.join(git_dir, "commondir"), "rb") as f:
+            common = os.fsdecode(f.readline(4096).strip())
+    except OSError:
+        return git_dir
+    return os.path.normpath(os.path.join(git_dir, common)) if common else git_dir
+
+
+def _surely_untracked(git_dir: str, rel: str) -> bool:
+    """Whether the index certainly does not list ``rel`` (``/``-separated).
+
+    Index versions 2 and 3 hold each path as it is, ended by a NUL, so a path
+    that is not in the file is not tracked; version 4 compresses paths, and a
+    split or sparse index keeps entries elsewhere: those are left to git.
+    """
+    try:
+        with open(os.path.join(git_dir, "index"), "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return True  # nothing was ever staged
+    except OSError:
+        return False
+    if data[:4] != b"DIRC" or data[4:8] not in (b"\0\0\0\2", b"\0\0\0\3"):
+        return False
+    if b"link" in data or b"sdir" in data:  # maybe those extensions' signatures
+        return False
+    needle = rel.encode("utf-8", "surrogateescape") + b"\0"
+    if sys.platform != "linux":
+        # Case-insensitive file systems (macOS, Windows): git matches ".ENV" to ".env".
+        data, needle = data.lower(), needle.lower()
+    at = data.find(needle)
+    while at != -1:
+        if at == 0 or data[at - 1 : at] != b"/":
+            return False  # this path, or one the search cannot tell from it
+        at = data.find(needle, at + 1)  # the same name in another directory
+    return True
+
+
+def _glob(pattern: str, text: str) -> bool:
+    """gitignore's ``*`` and ``?`` within one path segment (no ``/`` in ``text``)."""
+    p = t = 0
+    star, mark = -1, 0
+    while t < len(text):
+        if p < len(pattern) and pattern[p] == "*":
+            star, mark, p = p, t, p + 1
+        elif p < len(pattern) and pattern[p] in ("?", text[t]):
+            p, t = p + 1, t + 1
+        elif star != -1:
+            p, mark = star + 1, mark + 1
+            t = mark
+        else:
+            return False
+    return all(c == "*" for c in pattern[p:])
+
+
+def _pattern_names(pattern: str, parts: list[str]) -> bool:
+    """Whether a positive gitignore ``pattern`` read in a directory excludes the
+    file whose path below that directory is ``parts``, by itself or by excluding
+    a directory above it. Patterns this does not read (``**``, ``[...]``) say no."""
+    if "[" in pattern or "**" in pattern:
+        return False
+    dir_only = pattern.endswith("/")
+    pattern = pattern.rstrip("/")
+    if "/" not in pattern:
+        names = parts[:-1] if dir_only else parts
+        return any(_glob(pattern, name) for name in names)
+    segments = pattern.lstrip("/").split("/")
+    if len(segments) > len(parts) or (dir_only and len(segments) == len(parts)):
+        return False
+    return all(_glob(seg, part) for seg, part in zip(segments, parts))
+
+
+def _surely_ignored(path: str, top: str, git_dir: str) -> bool:
+    """Whether a ``.gitignore`` from ``top`` down to the file's directory, or
+    ``info/exclude``, excludes the file while none of them re-includes anything
+    (a ``!`` line): then no later rule can undo the match."""
+    rel = os.path.relpath(path, top).split(os.sep)
+    places = [(os.path.join(top, *rel[:depth], ".gitignore"), depth) for depth in range(len(rel))]
+    places.append((os.path.join(_common_dir(git_dir), "info", "exclude"), 0))
+    found = False
+    for ignore_file, depth in places:
+        try:
+            with open(ignore_file, "rb") as f:
+                text = f.read().decode("utf-8", "surrogateescape")
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return False
+        if "\r" in text:
+            return False  # whether git keeps a CR in a pattern is left to git
+        for line in text.split("\n"):
+            if line.startswith("!"):
+                return False
+            pattern = line.rstrip(" ")
+            if not pattern or pattern.startswith("#") or "\\" in pattern:
+                continue
+            found = found or _pattern_names(pattern, rel[depth:])
+    return found
+
+
+def _ignored_and_untracked(path: str, top: str) -> bool:
+    """Whether git would report ``path`` as ignored (``!!``), told from the
+    repository's files; False also when that needs git to tell."""
+    if any(name in os.environ for name in ("GIT_DIR", "GIT_INDEX_FILE", "GIT_COMMON_DIR")):
+        return False
+    git_dir = _git_dir(top)
+    if git_dir is None:
+        return False
+    absolute = os.path.abspath(path)
+    rel = os.path.relpath(absolute, top).replace(os.sep, "/")
+    return _surely_ignored(absolute, top, git_dir) and _surely_untracked(git_dir, rel)
+
+
 def git_exposure(path: str) -> Optional[Problem]:
     """A file inside a git work tree that git would commit, or already tracks."""
     top = work_tree(path)
     if top is None:
+        return None
+    if _ignored_and_untracked(path, top):
         return None
     status = git_status(path, top)
     if status is None or status == "!!":
@@ -335,9 +476,10 @@ _said: set[tuple[str, str, object]] = set()
 def on_load(path: str) -> None:
     """Warn about ``path`` once per problem and process (load_dotenv calls this).
 
-    The git check starts a ``git`` process, so it runs once per file per
-    process; the mode is checked on every load (one ``stat``), so a file made
-    private later stops warning and one opened up later warns again.
+    The git check (from the repository's files when they tell, else a ``git``
+    process) runs once per file per process; the mode is checked on every
+    load (one ``stat``), so a file made private later stops warning and one
+    opened up later warns again.
     """
     if not _settings.hygiene() or os.path.basename(path) in TEMPLATES:
         return

@@ -10,11 +10,26 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 
 from .. import _core, _masking, doctor
 from .._errors import KeyringError
-from ..dotenv import reload
+from ..dotenv import loaded, reload
 from ..dotenv.api import load_dotenv
 from ..dotenv.find import find_dotenv
 from ..stores import keyring
 from . import extension
+
+
+def _source(row: _masking.Decision) -> str:
+    """The row's source, naming the file for a value load_dotenv read from one."""
+    if row.source != loaded.LABEL:
+        return row.source
+    value, origin = loaded.LOADED.get(row.name), loaded.LOADED.origin(row.name)
+    if value is None or not origin or row.fingerprint == "-":
+        return row.source
+    # Only while the file's value is the one decided on (not one set since).
+    try:
+        same = _core.fingerprint(value) == row.fingerprint
+    except UnicodeEncodeError:  # lone surrogates: not the value decided on
+        same = False
+    return f"{row.source} ({origin})" if same else row.source
 
 
 class KeyTable:
@@ -28,7 +43,7 @@ class KeyTable:
 
     def _cells(self) -> list[tuple[str, ...]]:
         return [
-            (r.name, r.source, str(r.length), r.fingerprint, "yes" if r.masked else "no", r.why)
+            (r.name, _source(r), str(r.length), r.fingerprint, "yes" if r.masked else "no", r.why)
             for r in self.rows
         ]
 
