@@ -47,9 +47,10 @@ import sys
 import urllib.parse
 import uuid
 import zlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 CORPUS_DIR = "corpus"
 MANIFEST = "manifest.json"
@@ -844,7 +845,7 @@ class _Gen:
             body = "\n".join(lines) + "\n"
         # JSON: "{", "name", "retries", "notes": [ then one line per item.
         line = 5 if ext == ".json" else 1
-        for text, owner in zip(lines, owners):
+        for text, owner in zip(lines, owners, strict=True):
             if owner is not None:
                 owner.line = owner.file_line = line
             line += 1 if ext == ".json" else text.count("\n") + 1

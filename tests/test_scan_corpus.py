@@ -211,14 +211,16 @@ def test_fix_masks_output_plants_and_changes_nothing_else(
         old, new = json.loads(before), json.loads(after)
         if new["metadata"] != old["metadata"] or len(new["cells"]) != len(old["cells"]):
             problems.append(f"{rel}: notebook metadata or cell count changed")
-        for i, (a, b) in enumerate(zip(old["cells"], new["cells"])):
+        for i, (a, b) in enumerate(zip(old["cells"], new["cells"], strict=False)):
             if {k: v for k, v in a.items() if k != "outputs"} != {
                 k: v for k, v in b.items() if k != "outputs"
             }:
                 problems.append(f"{rel}: cell {i} changed outside its outputs")
         planted = {(p["cell"], p["output_index"]) for p in outputs[rel]}
-        for i, (a, b) in enumerate(zip(old["cells"], new["cells"])):
-            for j, (x, y) in enumerate(zip(a.get("outputs", []), b.get("outputs", []))):
+        for i, (a, b) in enumerate(zip(old["cells"], new["cells"], strict=False)):
+            for j, (x, y) in enumerate(
+                zip(a.get("outputs", []), b.get("outputs", []), strict=False)
+            ):
                 if (i, j) not in planted and x != y:
                     problems.append(f"{rel}: cell {i} output {j} changed but holds no key")
         for p in outputs[rel]:

@@ -53,7 +53,7 @@ class Decision:
         return tuple(getattr(self, field) for field in self._fields)
 
     def _replace(self, **changes: object) -> Decision:
-        fields = dict(zip(self._fields, self._astuple()), **changes)
+        fields = dict(zip(self._fields, self._astuple(), strict=True), **changes)
         return Decision(**fields)  # type: ignore[arg-type]
 
     def __eq__(self, other: object) -> bool:

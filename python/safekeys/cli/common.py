@@ -11,7 +11,7 @@ from .._errors import KeyringError, VaultError
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from typing import Callable
+    from collections.abc import Callable
 
     #: Makes one subcommand's parser: ``command(name, summary, details)``.
     Command = Callable[[str, str, str], argparse.ArgumentParser]

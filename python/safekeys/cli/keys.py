@@ -168,7 +168,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         table.append((name, "-" if length is None else str(length), fingerprint or "-", note))
     widths = [max(len(row[i]) for row in table) for i in range(4)]
     for row in table:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
     return OK
 
 

@@ -240,7 +240,7 @@ def _pattern_names(pattern: str, parts: list[str]) -> bool:
     segments = pattern.lstrip("/").split("/")
     if len(segments) > len(parts) or (dir_only and len(segments) == len(parts)):
         return False
-    return all(_glob(seg, part) for seg, part in zip(segments, parts))
+    return all(_glob(seg, part) for seg, part in zip(segments, parts, strict=False))
 
 
 def _surely_ignored(path: str, top: str, git_dir: str) -> bool:

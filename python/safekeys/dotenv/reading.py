@@ -289,7 +289,7 @@ def read_layers(
             texts.append(read_encoded(path, encoding))
         found.append(path)
     values, invalid = parser.layers(texts)
-    for path, lines in zip(found, invalid):
+    for path, lines in zip(found, invalid, strict=True):
         report_invalid(lines, path, strict)
     return ordered(values), found
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 import codecs
 import os
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .. import _masking
 
@@ -72,7 +73,7 @@ def scrub_value(obj: Any) -> Any:
         return out if changed else obj
     if isinstance(obj, (list, tuple)):
         items = [scrub_value(v) for v in obj]
-        if all(a is b for a, b in zip(items, obj)):
+        if all(a is b for a, b in zip(items, obj, strict=True)):
             return obj
         return type(obj)(items)
     return obj

@@ -95,7 +95,7 @@ def staged_report(paths: list[str], **options: Any) -> ScanReport:
         return ScanReport([], [], 0, 0, 0, 0)
     with tempfile.TemporaryDirectory(prefix="safekeys-staged-") as copy:
         copies = []
-        for (rel, _), data in zip(blobs, _read_blobs(top, blobs)):
+        for (rel, _), data in zip(blobs, _read_blobs(top, blobs), strict=True):
             target = os.path.join(copy, rel)
             os.makedirs(os.path.dirname(target), exist_ok=True)
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -8,7 +8,8 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Callable, Optional, TypeVar
+    from collections.abc import Callable
+    from typing import Optional, TypeVar
 
     T = TypeVar("T")
 

@@ -86,11 +86,7 @@ def _group_entries(text: str) -> list[tuple[str, str]]:
 def _from_importlib_metadata() -> list[tuple[str, str]]:
     from importlib.metadata import entry_points
 
-    try:
-        group = list(entry_points(group=GROUP))
-    except TypeError:  # Python 3.9: a dict of groups
-        group = list(entry_points().get(GROUP, []))
-    return [(entry.name, entry.value) for entry in group]
+    return [(entry.name, entry.value) for entry in entry_points(group=GROUP)]
 
 
 def _load(name: str, value: str) -> Optional[Source]:

@@ -41,7 +41,8 @@ from . import keyring
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Callable, Optional, TypeVar
+    from collections.abc import Callable
+    from typing import Optional, TypeVar
 
     T = TypeVar("T")
 
