@@ -145,16 +145,74 @@ def git_status(path: str, top: str) -> Optional[str]:
     return done.stdout[:2].decode("ascii", "replace")
 
 
+def is_keys_file(path: str) -> bool:
+    """dotenvx's private-key files: ``.env.keys``, ``.env.production.keys``."""
+    name = os.path.basename(path)
+    return name.startswith(".env") and name.endswith(".keys")
+
+
+def encrypted_file(path: str) -> bool:
+    """Whether ``path`` is a dotenvx-encrypted ``.env``: it names a public key
+    (or holds ``encrypted:`` values) and no plain value looks secret. Such a
+    file is fine to commit: its values open only with the private key."""
+    try:
+        parsed = _core.values_from_file(
+            path, interpolate=False, document_first=True, dialect="python-dotenv", environ={}
+        )
+    except (OSError, ValueError):
+        return False
+    if parsed is None:
+        return False
+    values = parsed[0]
+    marked = False
+    for name, value in values.items():
+        if name.startswith(("DOTENV_PUBLIC_KEY", "DOTENV_PRIVATE_KEY")):
+            if name.startswith("DOTENV_PRIVATE_KEY"):
+                return False
+            marked = True
+            continue
+        if value is None:
+            continue
+        if value.startswith("encrypted:"):
+            marked = True
+        elif _core.why_secret(name, value) is not None:
+            return False
+    return marked
+
+
+def note(path: str) -> Optional[str]:
+    """What doctor says about a file that is fine as it is."""
+    if not is_keys_file(path) and encrypted_file(path):
+        return (
+            "encrypted with dotenvx's format (no plain secret): fine to commit; "
+            "keep its private key out of git"
+        )
+    return None
+
+
 def git_exposure(path: str) -> Optional[Problem]:
-    """A file inside a git work tree that git would commit, or already tracks."""
+    """A file inside a git work tree that git would commit, or already tracks.
+    An encrypted ``.env`` is meant to be committed; a ``.env.keys`` never is."""
     top = work_tree(path)
     if top is None:
         return None
     status = git_status(path, top)
     if status is None or status == "!!":
         return None
+    keys = is_keys_file(path)
+    if not keys and encrypted_file(path):
+        return None
     name = os.path.basename(path)
     gitignore = os.path.join(top, ".gitignore")
+    if status == "??" and keys:
+        return Problem(
+            path,
+            "not-ignored",
+            f"{path} holds private keys and git does not ignore it: committed, it would let "
+            "anyone with the repository decrypt the encrypted .env files",
+            f"add the line `{name}` to {gitignore} (or `safekeys doctor --fix`)",
+            f"add `{name}` to {gitignore}",
+        )
     if status == "??":
         return Problem(
             path,
@@ -164,10 +222,11 @@ def git_exposure(path: str) -> Optional[Problem]:
             f"add `{name}` to {gitignore}",
         )
     rel = os.path.relpath(os.path.abspath(path), top)
+    what = "private keys that decrypt the encrypted .env files" if keys else "keys"
     return Problem(
         path,
         "tracked",
-        f"{path} is tracked by git: its keys are (or will be) in the repository's history",
+        f"{path} is tracked by git: its {what} are (or will be) in the repository's history",
         f"run `git rm --cached {_quote(rel)}`, add `{name}` to {gitignore}, "
         "and rotate the keys it holds",
     )
