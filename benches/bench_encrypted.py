@@ -34,7 +34,7 @@ import time
 from importlib.metadata import version
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from timing import median  # noqa: E402
+from timing import median
 
 SEED = 16
 
@@ -87,7 +87,6 @@ def main() -> int:
     os.environ["SAFEKEYS_KEYRING"] = "0"  # the key is in .env.keys; no keyring round trip
     os.environ.pop("DOTENV_PRIVATE_KEY", None)
     import dotenvx
-
     import safekeys
 
     results: dict[str, dict[str, list[float]]] = {"safekeys": {}, "python-dotenvx": {}}

@@ -56,7 +56,7 @@ fn unhex(text: &str, len: usize) -> Option<Zeroizing<Vec<u8>>> {
     let value = |c: u8| char::from(c).to_digit(16).and_then(|d| u8::try_from(d).ok());
     let mut out = Zeroizing::new(Vec::with_capacity(len));
     for pair in digits.chunks_exact(2) {
-        out.push(value(pair[0])? << 4 | value(pair[1])?);
+        out.push((value(pair[0])? << 4) | value(pair[1])?);
     }
     Some(out)
 }
@@ -68,7 +68,7 @@ fn secret_key(private_hex: &str) -> Result<ecies::SecretKey> {
 
 fn public_key(public_hex: &str) -> Result<ecies::PublicKey> {
     let bytes = unhex(public_hex.trim(), 33).ok_or(failure(EncryptedFailure::PublicKey))?;
-    ecies::PublicKey::parse_slice(&bytes, Some(ecies::PublicKeyFormat::Compressed))
+    ecies::PublicKey::parse_slice(&bytes, None)
         .map_err(|_| failure(EncryptedFailure::PublicKey))
 }
 
@@ -117,7 +117,7 @@ pub fn decrypt_value(private_keys: &str, value: &str) -> Result<SecretString> {
     if sealed.len() < 65 + 32 {
         return Err(failure(EncryptedFailure::Malformed));
     }
-    if ecies::PublicKey::parse_slice(&sealed[..65], Some(ecies::PublicKeyFormat::Full)).is_err() {
+    if sealed[0] != 4 || ecies::PublicKey::parse_slice(&sealed[..65], None).is_err() {
         return Err(failure(EncryptedFailure::Malformed));
     }
     let mut last = failure(EncryptedFailure::PrivateKey);
@@ -179,7 +179,17 @@ fn selected(name: &str, only: Option<&[String]>) -> bool {
 /// the text up to and including `=` (leading blank lines, `export`, the key,
 /// spaces) and the line ending are kept.
 fn with_value(original: &str, key: &str, literal: &str) -> Option<String> {
-    let key_at = original.find(key)?;
+    // Past blank lines and `export `, then the key (quoted or not): `key`
+    // could also occur inside `export`, and a quoted key may hold `=`.
+    let start = original.len() - original.trim_start().len();
+    let mut at = start;
+    if let Some(rest) = original[start..].strip_prefix("export") {
+        let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        if spaces > 0 && rest[spaces..].contains(key) {
+            at = start + "export".len() + spaces;
+        }
+    }
+    let key_at = at + original[at..].find(key)?;
     let eq = key_at + key.len() + original[key_at + key.len()..].find('=')?;
     let head = &original[..=eq];
     let spaces = original[eq + 1..].len() - original[eq + 1..].trim_start_matches([' ', '\t']).len();
@@ -199,13 +209,22 @@ fn single_quoted(value: &str) -> String {
     format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
+/// The byte-order mark `text` starts with, if any: the parser skips one.
+fn bom(text: &str) -> &str {
+    if text.starts_with('\u{feff}') {
+        "\u{feff}"
+    } else {
+        ""
+    }
+}
+
 /// Rewrite each statement that `change` returns a new literal for.
 fn rewrite(
     text: &str,
     mut change: impl FnMut(&Binding<'_>, &str, &str) -> Result<Option<String>>,
 ) -> Result<Rewritten> {
     let mut out = String::with_capacity(text.len() * 2);
-    out.push_str(&text[..text.len() - text.trim_start_matches('\u{feff}').len()]);
+    out.push_str(bom(text));
     let mut changed = Vec::new();
     for binding in parse(text) {
         let original = &text[binding.original.clone()];
@@ -263,7 +282,7 @@ pub fn encrypt_text(
     done.changed.retain(|name| name != public_name);
     if !has_public {
         let ending = if text.contains("\r\n") { "\r\n" } else { "\n" };
-        let bom = text.len() - text.trim_start_matches('\u{feff}').len();
+        let bom = bom(text).len();
         let mut with_header = String::with_capacity(done.text.len() + 256);
         with_header.push_str(&done.text[..bom]);
         with_header.push_str(&header(public_name, public_hex, ending));
@@ -363,6 +382,9 @@ mod tests {
         assert!(back.text.contains("\r\nexport A = 'one'\r\nB_PLAIN=two # note\r\n\r\nC='multi\nline'"));
         assert!(back.text.ends_with("D='x'"));
         let only = encrypt_text("A=1\nB=2\n", "K", &public, Some(&["B".to_string()])).unwrap();
+        let tricky = encrypt_text("export x=1\n'a=b'=2\n", "K", &public, None).unwrap();
+        assert!(tricky.text.contains("\nexport x=\"encrypted:"), "{}", tricky.text);
+        assert!(tricky.text.contains("\n'a=b'=\"encrypted:"), "{}", tricky.text);
         assert_eq!(only.changed, ["B"]);
     }
 

@@ -21,15 +21,15 @@ import sys
 import uuid
 from pathlib import Path
 
-import dotenv as python_dotenv
 import dotenvx
 import ecies
 import pytest
-
 import safekeys
 from safekeys import _core, _masking
 from safekeys._errors import DotenvDecryptError
 from safekeys.dotenv import encrypted
+
+import dotenv as python_dotenv
 
 # python-dotenvx's published test vector (tests/test_main.py of its repository).
 VECTOR_PRIVATE = "a4547dcd9d3429615a3649bb79e87edb62ee6a74b007075e9141ae44f5fb412c"
@@ -166,7 +166,7 @@ def test_a_file_encrypted_by_safekeys_reads_the_same_in_python_dotenvx(tmp_path,
     for value in PLAIN.values():
         assert value not in text
     assert "# a comment that must survive\n" in text and "APP_MODE_PLAIN=production\n" in text
-    assert "\nexport WITH_EQUALS=\"encrypted:" in text
+    assert '\nexport WITH_EQUALS="encrypted:' in text
     keys = (tmp_path / ".env.keys").read_text()
     assert keys.startswith("DOTENV_PRIVATE_KEY=")
     private = keys.split('"')[1]
@@ -261,7 +261,9 @@ def test_commands_in_values_are_never_run(tmp_path, no_keys, monkeypatch):
     marker = tmp_path / "ran"
     payload = f"$(touch {marker})`touch {marker}`"
     env = tmp_path / ".env"
-    env.write_text(f"CMD={_core.dotenvx_encrypt(VECTOR_PUBLIC, payload)}\nOTHER=$(touch {marker})\n")
+    env.write_text(
+        f"CMD={_core.dotenvx_encrypt(VECTOR_PUBLIC, payload)}\nOTHER=$(touch {marker})\n"
+    )
     monkeypatch.setenv("DOTENV_PRIVATE_KEY", VECTOR_PRIVATE)
     values = safekeys.dotenv_values(env)
     assert values["CMD"] == payload and values["OTHER"] == f"$(touch {marker})"
@@ -365,7 +367,7 @@ def test_encrypt_refuses_without_a_keyring_unless_asked_for_a_keys_file(tmp_path
 
 
 def test_decrypt_changes_nothing_when_one_value_fails(tmp_path):
-    other_private, other_public = eciespy_pair()
+    _other_private, other_public = eciespy_pair()
     text = (
         f"DOTENV_PUBLIC_KEY={VECTOR_PUBLIC}\nGOOD={VECTOR_WORLD}\n"
         f"BAD={eciespy_value(other_public, 'hunter2-x')}\n"
@@ -375,7 +377,9 @@ def test_decrypt_changes_nothing_when_one_value_fails(tmp_path):
     done = run_cli("decrypt", cwd=tmp_path, env={"DOTENV_PRIVATE_KEY": VECTOR_PRIVATE})
     assert done.returncode == 2 and "line 3, BAD" in done.stderr and "hunter2" not in done.stderr
     assert env.read_text() == text
-    only = run_cli("decrypt", "-k", "GOOD", cwd=tmp_path, env={"DOTENV_PRIVATE_KEY": VECTOR_PRIVATE})
+    only = run_cli(
+        "decrypt", "-k", "GOOD", cwd=tmp_path, env={"DOTENV_PRIVATE_KEY": VECTOR_PRIVATE}
+    )
     assert only.returncode == 0, only.stderr
     assert "GOOD='World'\n" in env.read_text() and "BAD=encrypted:" in env.read_text()
 

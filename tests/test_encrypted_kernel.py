@@ -18,7 +18,6 @@ import textwrap
 import ecies
 from conftest import cell_errors, cell_text
 from leakcheck import LeakChecker, Secret, format_findings, notebook_findings
-
 from safekeys import _core
 
 OPENAI_KEY = "sk-proj-FAKEkernQ8w2Lr5Tn7Vb3Kc9Zd4Hy6Jp1Gs0Fa"

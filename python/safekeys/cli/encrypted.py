@@ -79,11 +79,14 @@ def _store_in_keyring(public_key: str, private_key: str) -> str:
         stored = handle.get(service, user)
     except KeyringError as error:
         raise keyring_failure(
-            error, "store the private key in the OS keyring (pass --keys-file to keep it in "
-            ".env.keys instead); nothing was changed"
+            error,
+            "store the private key in the OS keyring (pass --keys-file to keep it in "
+            ".env.keys instead); nothing was changed",
         ) from None
     if stored != private_key:
-        raise Failure(CONFLICT, "the private key did not read back from the keyring; nothing was changed")
+        raise Failure(
+            CONFLICT, "the private key did not read back from the keyring; nothing was changed"
+        )
     return f"the OS keyring (service {service!r}, user {user!r})"
 
 
@@ -226,7 +229,7 @@ def register(command: Command) -> None:
     p = command(
         "encrypt",
         "Encrypt a .env file's values in place (dotenvx's format).",
-        "Each value becomes NAME=\"encrypted:...\", readable only with the file's private\n"
+        'Each value becomes NAME="encrypted:...", readable only with the file\'s private\n'
         "key; names ending in _PLAIN stay plain. On first use a key pair is made: the\n"
         "public key goes into the file (DOTENV_PUBLIC_KEY, or DOTENV_PUBLIC_KEY_PRODUCTION\n"
         "for .env.production), the private key into the OS keyring (service 'safekeys',\n"

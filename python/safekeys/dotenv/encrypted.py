@@ -30,8 +30,8 @@ import os
 import re
 
 from .. import _core, _log, _masking, _settings
-from . import hygiene
 from .._errors import DotenvDecryptError, KeyringError
+from . import hygiene
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -172,9 +172,7 @@ def _owner(paths: list[str], name: str) -> tuple[Optional[str], Optional[int]]:
     return (paths[-1] if paths else None), None
 
 
-def _fail(
-    paths: list[str], origin: str, name: str, reason: str, why: str, strict: bool
-) -> None:
+def _fail(paths: list[str], origin: str, name: str, reason: str, why: str, strict: bool) -> None:
     path, line = _owner(paths, name)
     where = f"{path or origin}, line {line}" if line else (path or origin)
     message = f"{where}: could not decrypt {name}: {why}"
@@ -204,7 +202,8 @@ def decrypt_values(
     env: Mapping[str, str] = os.environ if environ is None else environ
     keys: list[str] = []
     looked: list[str] = []
-    for path in paths or [None]:  # type: ignore[list-item]
+    candidates: list[Optional[str]] = list(paths) if paths else [None]
+    for path in candidates:
         public_name, private_name = key_names(path)
         found, _where = find_private_key(path, values.get(public_name), env)
         looked.append(private_name)
@@ -231,4 +230,3 @@ def decrypt_values(
         decrypted.append((name, plain))
     for name, plain in decrypted:
         _masking.consider(name, plain, LABEL, always=True)
-

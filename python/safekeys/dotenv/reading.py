@@ -224,9 +224,7 @@ def report_invalid(lines: list[int], origin: str, strict: bool) -> None:
     warn_invalid(lines, origin)
 
 
-def decrypt(
-    values: dict[str, Optional[str]], paths: list[str], origin: str, strict: bool
-) -> None:
+def decrypt(values: dict[str, Optional[str]], paths: list[str], origin: str, strict: bool) -> None:
     """dotenvx ``encrypted:`` values decrypted in place; the module that does it
     is imported only for a file that has one."""
     for value in values.values():
