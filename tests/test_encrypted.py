@@ -47,7 +47,7 @@ PLAIN = {
     "GREETING": "hello world, with spaces",
     "UNICODE": "ünïcødé € \U0001f600",
     "WITH_EQUALS": "a=b=c",
-    "EMPTYISH": "x",
+    "LAST_ONE": "last-plain-value",
 }
 ENV_TEXT = (
     "# a comment that must survive\n"
@@ -58,7 +58,7 @@ ENV_TEXT = (
     f'UNICODE="{PLAIN["UNICODE"]}"\n'
     f"export WITH_EQUALS={PLAIN['WITH_EQUALS']}\n"
     "APP_MODE_PLAIN=production\n"
-    f"EMPTYISH={PLAIN['EMPTYISH']}\n"
+    f"LAST_ONE={PLAIN['LAST_ONE']}\n"
 )
 NO_BUS = "unix:path=/nonexistent/safekeys-test-bus"
 
@@ -206,26 +206,40 @@ def test_safekeys_reads_values_sealed_by_eciespy_and_the_vector(tmp_path, no_key
 
 
 def test_load_dotenv_decrypts_with_the_key_from_the_environment(tmp_path, no_keys, monkeypatch):
+    code = "launch-code-48213"
     env = tmp_path / ".env"
-    env.write_text(f"DOTENV_PUBLIC_KEY={VECTOR_PUBLIC}\nLAUNCH_CODE={VECTOR_WORLD}\n")
+    env.write_text(
+        f"DOTENV_PUBLIC_KEY={VECTOR_PUBLIC}\n"
+        f"LAUNCH_CODE={_core.dotenvx_encrypt(VECTOR_PUBLIC, code)}\nWORLD={VECTOR_WORLD}\n"
+    )
     monkeypatch.setenv("DOTENV_PRIVATE_KEY", VECTOR_PRIVATE)
     monkeypatch.delenv("LAUNCH_CODE", raising=False)
     assert safekeys.load_dotenv(env) is True
-    assert os.environ["LAUNCH_CODE"] == "World"
-    assert safekeys.getenv("LAUNCH_CODE") == "World"
+    assert os.environ["LAUNCH_CODE"] == code and os.environ["WORLD"] == "World"
+    assert safekeys.getenv("LAUNCH_CODE") == code
     # An ordinary name, an ordinary value: masked because it was encrypted, and so is the key.
-    assert _masking.scrub("say World") == "say [masked:LAUNCH_CODE]"
+    assert _masking.scrub(f"say {code}") == "say [masked:LAUNCH_CODE]"
     assert VECTOR_PRIVATE not in _masking.scrub(f"k={VECTOR_PRIVATE}")
-    decision = {d.name: d for d in _masking.registered()}["LAUNCH_CODE"]
-    assert decision.masked and decision.source == encrypted.LABEL
+    decisions = {d.name: d for d in _masking.registered()}
+    assert decisions["LAUNCH_CODE"].masked
+    assert decisions["LAUNCH_CODE"].source == encrypted.LABEL
+    # Too short to mask (under 6 characters), as for any other source.
+    assert not decisions["WORLD"].masked
 
 
-def test_getenv_decrypts_the_nearest_env_without_load_dotenv(tmp_path, no_keys, monkeypatch):
+def test_getenv_decrypts_the_nearest_env_without_load_dotenv(tmp_path, no_keys):
     (tmp_path / ".env").write_text(f"SERVICE_TOKEN={VECTOR_WORLD}\n")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DOTENV_PRIVATE_KEY", VECTOR_PRIVATE)
-    monkeypatch.delenv("SERVICE_TOKEN", raising=False)
-    assert safekeys.getenv("SERVICE_TOKEN") == "World"
+    code = "import safekeys\nprint(safekeys.getenv('SERVICE_TOKEN'))\n"
+    env = {k: v for k, v in os.environ.items() if k != "SERVICE_TOKEN"}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**env, "DOTENV_PRIVATE_KEY": VECTOR_PRIVATE},
+    )
+    assert done.stdout.strip() == "World"
 
 
 @pytest.mark.parametrize("case", ["no-key", "wrong-key-or-tampered", "malformed"])

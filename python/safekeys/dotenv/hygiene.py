@@ -80,11 +80,15 @@ def permissions(path: str, st: Optional[os.stat_result] = None) -> Optional[Prob
     st = st if st is not None else os.stat(path)
     if not stat.S_ISREG(st.st_mode) or not st.st_mode & 0o077:
         return None
+    keys = is_keys_file(path)
+    if not keys and encrypted_file(path):
+        return None  # ciphertext, meant to be shared: only its private key must stay private
     mode = stat.S_IMODE(st.st_mode)
+    what = " and it holds private keys" if keys else ""
     return Problem(
         path,
         "permissions",
-        f"{path} can be read by {_mode_text(mode)} (mode {mode:04o})",
+        f"{path} can be read by {_mode_text(mode)} (mode {mode:04o}){what}",
         f"make it private with `chmod 600 {_quote(path)}` (or `safekeys doctor --fix`)",
         f"chmod 600 {path}",
     )
