@@ -53,7 +53,11 @@ fn unhex(text: &str, len: usize) -> Option<Zeroizing<Vec<u8>>> {
     if digits.len() != len * 2 {
         return None;
     }
-    let value = |c: u8| char::from(c).to_digit(16).and_then(|d| u8::try_from(d).ok());
+    let value = |c: u8| {
+        char::from(c)
+            .to_digit(16)
+            .and_then(|d| u8::try_from(d).ok())
+    };
     let mut out = Zeroizing::new(Vec::with_capacity(len));
     for pair in digits.chunks_exact(2) {
         out.push((value(pair[0])? << 4) | value(pair[1])?);
@@ -68,8 +72,7 @@ fn secret_key(private_hex: &str) -> Result<ecies::SecretKey> {
 
 fn public_key(public_hex: &str) -> Result<ecies::PublicKey> {
     let bytes = unhex(public_hex.trim(), 33).ok_or(failure(EncryptedFailure::PublicKey))?;
-    ecies::PublicKey::parse_slice(&bytes, None)
-        .map_err(|_| failure(EncryptedFailure::PublicKey))
+    ecies::PublicKey::parse_slice(&bytes, None).map_err(|_| failure(EncryptedFailure::PublicKey))
 }
 
 /// A fresh key pair from the operating system's random source.
@@ -85,7 +88,9 @@ pub fn generate() -> KeyPair {
 /// The public key (66 hex digits) of a private key (64 hex digits).
 pub fn public_key_of(private_hex: &str) -> Result<String> {
     let secret = secret_key(private_hex)?;
-    Ok(hex(&ecies::PublicKey::from_secret_key(&secret).serialize_compressed()))
+    Ok(hex(
+        &ecies::PublicKey::from_secret_key(&secret).serialize_compressed()
+    ))
 }
 
 /// Whether `value` is an `encrypted:` value (not whether it decrypts).
@@ -146,6 +151,42 @@ pub fn decrypt_value(private_keys: &str, value: &str) -> Result<SecretString> {
     Err(last)
 }
 
+/// [`decrypt_value`] for many values, spread over the machine's cores: each
+/// value costs one scalar multiplication, and a file may hold thousands.
+pub fn decrypt_many(private_keys: &str, values: &[&str]) -> Vec<Result<SecretString>> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    // Below this, starting threads costs more than it saves.
+    const PER_THREAD: usize = 32;
+    let chunk = values.len().div_ceil(threads).max(PER_THREAD);
+    if values.len() <= chunk {
+        return values.iter().map(|v| decrypt_value(private_keys, v)).collect();
+    }
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = values
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|v| decrypt_value(private_keys, v))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .zip(values.chunks(chunk))
+            .flat_map(|(worker, part)| {
+                // A worker that panicked: its values fail as malformed, not the process.
+                worker.join().unwrap_or_else(|_| {
+                    part.iter()
+                        .map(|_| Err(failure(EncryptedFailure::Malformed)))
+                        .collect()
+                })
+            })
+            .collect()
+    })
+}
+
 impl Error {
     /// The kind of an `encrypted:` failure, if this is one.
     pub fn encrypted_kind(&self) -> Option<EncryptedFailure> {
@@ -192,7 +233,8 @@ fn with_value(original: &str, key: &str, literal: &str) -> Option<String> {
     let key_at = at + original[at..].find(key)?;
     let eq = key_at + key.len() + original[key_at + key.len()..].find('=')?;
     let head = &original[..=eq];
-    let spaces = original[eq + 1..].len() - original[eq + 1..].trim_start_matches([' ', '\t']).len();
+    let spaces =
+        original[eq + 1..].len() - original[eq + 1..].trim_start_matches([' ', '\t']).len();
     let ending = if original.ends_with("\r\n") {
         "\r\n"
     } else if original.ends_with('\n') {
@@ -200,7 +242,10 @@ fn with_value(original: &str, key: &str, literal: &str) -> Option<String> {
     } else {
         ""
     };
-    Some(format!("{head}{}{literal}{ending}", &original[eq + 1..eq + 1 + spaces]))
+    Some(format!(
+        "{head}{}{literal}{ending}",
+        &original[eq + 1..eq + 1 + spaces]
+    ))
 }
 
 /// A value as python-dotenv reads it back unchanged: single quotes, whose
@@ -327,16 +372,48 @@ mod tests {
         let raw = STANDARD.decode(&sealed[PREFIX.len()..]).unwrap();
         assert_eq!(raw.len(), 65 + 16 + 16 + "s3cret value".len());
         assert_eq!(raw[0], 4, "the ephemeral key is uncompressed");
-        assert_eq!(decrypt_value(PRIVATE, &sealed).unwrap().expose_secret(), "s3cret value");
+        assert_eq!(
+            decrypt_value(PRIVATE, &sealed).unwrap().expose_secret(),
+            "s3cret value"
+        );
         let other = generate();
         let both = format!("{},{PRIVATE}", other.private.expose_secret());
-        assert_eq!(decrypt_value(&both, &sealed).unwrap().expose_secret(), "s3cret value");
+        assert_eq!(
+            decrypt_value(&both, &sealed).unwrap().expose_secret(),
+            "s3cret value"
+        );
         let wrong = decrypt_value(other.private.expose_secret(), &sealed).unwrap_err();
-        assert_eq!(wrong.encrypted_kind(), Some(EncryptedFailure::WrongKeyOrTampered));
+        assert_eq!(
+            wrong.encrypted_kind(),
+            Some(EncryptedFailure::WrongKeyOrTampered)
+        );
         assert_eq!(
             decrypt_value("zz", &sealed).unwrap_err().encrypted_kind(),
             Some(EncryptedFailure::PrivateKey)
         );
+    }
+
+    #[test]
+    fn many_values_decrypt_in_order() {
+        let public = public_key_of(PRIVATE).unwrap();
+        let texts: Vec<String> = (0..200).map(|i| format!("value-{i}")).collect();
+        let mut sealed: Vec<String> = texts
+            .iter()
+            .map(|t| encrypt_value(&public, t).unwrap())
+            .collect();
+        sealed[7] = "encrypted:AAAA".to_string();
+        let refs: Vec<&str> = sealed.iter().map(String::as_str).collect();
+        let out = decrypt_many(PRIVATE, &refs);
+        assert_eq!(out.len(), 200);
+        for (i, got) in out.iter().enumerate() {
+            match got {
+                Ok(plain) => assert_eq!(plain.expose_secret(), texts[i]),
+                Err(err) => {
+                    assert_eq!(i, 7);
+                    assert_eq!(err.encrypted_kind(), Some(EncryptedFailure::Malformed));
+                }
+            }
+        }
     }
 
     #[test]
@@ -348,12 +425,16 @@ mod tests {
         raw[last] ^= 1;
         let tampered = format!("{PREFIX}{}", STANDARD.encode(&raw));
         assert_eq!(
-            decrypt_value(PRIVATE, &tampered).unwrap_err().encrypted_kind(),
+            decrypt_value(PRIVATE, &tampered)
+                .unwrap_err()
+                .encrypted_kind(),
             Some(EncryptedFailure::WrongKeyOrTampered)
         );
         for garbage in ["encrypted:", "encrypted:!!!", "encrypted:AAAA", "plain"] {
             assert_eq!(
-                decrypt_value(PRIVATE, garbage).unwrap_err().encrypted_kind(),
+                decrypt_value(PRIVATE, garbage)
+                    .unwrap_err()
+                    .encrypted_kind(),
                 Some(EncryptedFailure::Malformed),
                 "{garbage}"
             );
@@ -372,29 +453,47 @@ mod tests {
         assert_eq!(done.changed, ["A", "C", "D"]);
         assert!(done.text.starts_with("# DOTENV_PUBLIC_KEY"));
         assert!(done.text.contains("\r\nexport A = \"encrypted:"));
-        assert!(done.text.contains("\r\nB_PLAIN=two # note\r\n\r\nC=\"encrypted:"));
+        assert!(done
+            .text
+            .contains("\r\nB_PLAIN=two # note\r\n\r\nC=\"encrypted:"));
         assert!(done.text.contains("\r\nbare\r\nD=\"encrypted:"));
         // Encrypting again changes nothing.
         let again = encrypt_text(&done.text, "DOTENV_PUBLIC_KEY", &public, None).unwrap();
         assert_eq!(again.text, done.text);
         assert!(again.changed.is_empty());
         let back = decrypt_text(&done.text, PRIVATE, None).unwrap();
-        assert!(back.text.contains("\r\nexport A = 'one'\r\nB_PLAIN=two # note\r\n\r\nC='multi\nline'"));
+        assert!(back
+            .text
+            .contains("\r\nexport A = 'one'\r\nB_PLAIN=two # note\r\n\r\nC='multi\nline'"));
         assert!(back.text.ends_with("D='x'"));
         let only = encrypt_text("A=1\nB=2\n", "K", &public, Some(&["B".to_string()])).unwrap();
         let tricky = encrypt_text("export x=1\n'a=b'=2\n", "K", &public, None).unwrap();
-        assert!(tricky.text.contains("\nexport x=\"encrypted:"), "{}", tricky.text);
-        assert!(tricky.text.contains("\n'a=b'=\"encrypted:"), "{}", tricky.text);
+        assert!(
+            tricky.text.contains("\nexport x=\"encrypted:"),
+            "{}",
+            tricky.text
+        );
+        assert!(
+            tricky.text.contains("\n'a=b'=\"encrypted:"),
+            "{}",
+            tricky.text
+        );
         assert_eq!(only.changed, ["B"]);
     }
 
     #[test]
     fn a_failed_decrypt_names_the_line_and_key_only() {
         let other = generate();
-        let text = format!("A=1\nSECRET={}\n", encrypt_value(&other.public, "hunter22").unwrap());
+        let text = format!(
+            "A=1\nSECRET={}\n",
+            encrypt_value(&other.public, "hunter22").unwrap()
+        );
         let err = decrypt_text(&text, PRIVATE, None).unwrap_err();
         let message = err.to_string();
-        assert!(message.contains("line 2") && message.contains("SECRET"), "{message}");
+        assert!(
+            message.contains("line 2") && message.contains("SECRET"),
+            "{message}"
+        );
         assert!(!message.contains("hunter22"));
     }
 }

@@ -76,7 +76,9 @@ impl EncryptedFailure {
 
     fn describe(self) -> &'static str {
         match self {
-            EncryptedFailure::PrivateKey => "the private key is not 64 hex digits of a secp256k1 key",
+            EncryptedFailure::PrivateKey => {
+                "the private key is not 64 hex digits of a secp256k1 key"
+            }
             EncryptedFailure::PublicKey => {
                 "the public key is not 66 hex digits of a compressed secp256k1 key"
             }

@@ -35,6 +35,30 @@ fn dotenvx_decrypt(private_keys: &str, value: &str) -> PyResult<String> {
     })
 }
 
+/// Each of `values` decrypted: `(plaintext, None)` or `(None, (reason, message))`.
+/// Failures are per value, not raised: one bad value must not hide the others.
+#[pyfunction]
+fn dotenvx_decrypt_many(
+    py: Python<'_>,
+    private_keys: &str,
+    values: Vec<String>,
+) -> PyResult<Vec<(Option<String>, Option<(&'static str, String)>)>> {
+    super::guard(|| {
+        let refs: Vec<&str> = values.iter().map(String::as_str).collect();
+        let done = py.detach(|| encrypted::decrypt_many(private_keys, &refs));
+        Ok(done
+            .into_iter()
+            .map(|result| match result {
+                Ok(plain) => (Some(plain.expose_secret().to_string()), None),
+                Err(err) => {
+                    let reason = err.encrypted_kind().map_or("malformed", |k| k.code());
+                    (None, Some((reason, err.to_string())))
+                }
+            })
+            .collect())
+    })
+}
+
 /// `text` with its plain values encrypted: `(text, changed names)`.
 #[pyfunction]
 #[pyo3(signature = (text, public_name, public_key, only=None))]
@@ -46,9 +70,8 @@ fn dotenvx_encrypt_text(
     only: Option<Vec<String>>,
 ) -> PyResult<(String, Vec<String>)> {
     super::guard(|| {
-        let done = py.detach(|| {
-            encrypted::encrypt_text(text, public_name, public_key, only.as_deref())
-        })?;
+        let done =
+            py.detach(|| encrypted::encrypt_text(text, public_name, public_key, only.as_deref()))?;
         Ok((done.text, done.changed))
     })
 }
@@ -73,6 +96,7 @@ pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dotenvx_public_key, m)?)?;
     m.add_function(wrap_pyfunction!(dotenvx_encrypt, m)?)?;
     m.add_function(wrap_pyfunction!(dotenvx_decrypt, m)?)?;
+    m.add_function(wrap_pyfunction!(dotenvx_decrypt_many, m)?)?;
     m.add_function(wrap_pyfunction!(dotenvx_encrypt_text, m)?)?;
     m.add_function(wrap_pyfunction!(dotenvx_decrypt_text, m)?)?;
     Ok(())

@@ -210,23 +210,21 @@ def decrypt_values(
         if found:
             _register_keys(private_name, found)
             keys.append(found)
-    decrypted: list[tuple[str, str]] = []
-    for name in names:
-        value = values[name]
-        assert value is not None
-        if not keys:
-            why = (
-                f"no private key ({' or '.join(dict.fromkeys(looked))} in the environment, "
-                "the OS keyring or a .env.keys file)"
-            )
+    if not keys:
+        why = (
+            f"no private key ({' or '.join(dict.fromkeys(looked))} in the environment, "
+            "the OS keyring or a .env.keys file)"
+        )
+        for name in names:
             _fail(paths, origin, name, "no-key", why, strict)
-            continue
-        try:
-            plain = _core.dotenvx_decrypt(",".join(keys), value)
-        except DotenvDecryptError as err:
-            _fail(paths, origin, name, err.reason, str(err), strict)
+        return
+    sealed = [values[name] or "" for name in names]
+    decrypted: list[tuple[str, str]] = []
+    for name, (plain, failure) in zip(names, _core.dotenvx_decrypt_many(",".join(keys), sealed)):
+        if plain is None:
+            reason, why = failure or ("malformed", "")
+            _fail(paths, origin, name, reason, why, strict)
             continue
         values[name] = plain
         decrypted.append((name, plain))
-    for name, plain in decrypted:
-        _masking.consider(name, plain, LABEL, always=True)
+    _masking.consider_many(decrypted, LABEL)
