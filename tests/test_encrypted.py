@@ -424,3 +424,26 @@ def test_doctor_on_encrypted_env_and_keys_files(tmp_path):
     git("add", "-f", ".env.keys", cwd=tmp_path)
     tracked = run_cli("doctor", cwd=tmp_path).stdout
     assert "private keys that decrypt the encrypted .env files" in tracked
+
+
+def test_loading_warns_about_an_open_keys_file_not_the_encrypted_env(
+    tmp_path, no_keys, monkeypatch, caplog
+):
+    from safekeys.dotenv import hygiene
+
+    git("init", "-q", cwd=tmp_path)
+    env = tmp_path / ".env"
+    env.write_text(f"DOTENV_PUBLIC_KEY={VECTOR_PUBLIC}\nTOKEN={VECTOR_WORLD}\n")
+    env.chmod(0o644)
+    keys = tmp_path / ".env.keys"
+    keys.write_text(f"DOTENV_PRIVATE_KEY={VECTOR_PRIVATE}\n")
+    keys.chmod(0o644)
+    monkeypatch.delenv("SAFEKEYS_HYGIENE")
+    monkeypatch.setattr(hygiene, "_said", set())
+    with caplog.at_level(logging.WARNING, logger="safekeys"):
+        assert safekeys.dotenv_values(env)["TOKEN"] == "World"
+    messages = warnings_of(caplog)
+    assert any(f"{keys} can be read by" in m and "private keys" in m for m in messages)
+    assert any(f"{keys} holds private keys and git does not ignore it" in m for m in messages)
+    assert not any(f"{env} " in m for m in messages), messages
+    assert not any(VECTOR_PRIVATE in m for m in messages)

@@ -13,6 +13,7 @@ PYTEST_DONT_REWRITE
 
 from __future__ import annotations
 
+import hashlib
 import textwrap
 
 import ecies
@@ -92,3 +93,33 @@ def test_decrypted_values_and_the_key_are_masked_in_every_output(run_notebook, t
     # Only the deliberate ValueError fails; plain values still show.
     assert [e[1] for e in cell_errors(results["safekeys"])] == ["ValueError"]
     assert "plain: hello-plain" in cell_text(cells[-1])
+
+
+def test_percent_dotenv_decrypts_and_masks(run_notebook, tmp_path):
+    sk = ecies.PrivateKey("secp256k1")
+    private, public = sk.to_hex(), sk.public_key.to_hex(compressed=True)
+    (tmp_path / ".env.enc").write_text(
+        f'DOTENV_PUBLIC_KEY_ENC="{public}"\n'
+        f'LAUNCH_CODE="{_core.dotenvx_encrypt(public, LAUNCH_CODE)}"\n'
+    )
+    expected = hashlib.sha256(LAUNCH_CODE.encode()).hexdigest()
+    nb = run_notebook(
+        [
+            "%load_ext safekeys",
+            "%dotenv .env.enc",
+            "import os, hashlib, safekeys\n"
+            "print(hashlib.sha256(os.environ['LAUNCH_CODE'].encode()).hexdigest())\n"
+            "print(safekeys.getenv('LAUNCH_CODE') == os.environ['LAUNCH_CODE'])\n"
+            "print('code:', os.environ['LAUNCH_CODE'])",
+        ],
+        tmp_path,
+        allow_errors=True,
+        env={"DOTENV_PRIVATE_KEY_ENC": private, "SAFEKEYS_HYGIENE": "0"},
+    )
+    out = cell_text(nb.cells[2])
+    assert expected in out and "True" in out
+    assert "code: [masked:LAUNCH_CODE]" in out
+    checker = LeakChecker([Secret("LAUNCH_CODE", LAUNCH_CODE), Secret("KEY", private)])
+    found = notebook_findings(checker, nb)
+    assert not found, format_findings(found)
+    assert cell_errors(nb) == []

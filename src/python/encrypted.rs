@@ -35,6 +35,9 @@ fn dotenvx_decrypt(private_keys: &str, value: &str) -> PyResult<String> {
     })
 }
 
+/// One value's outcome: `(plaintext, None)` or `(None, (reason, message))`.
+type Decrypted = (Option<String>, Option<(&'static str, String)>);
+
 /// Each of `values` decrypted: `(plaintext, None)` or `(None, (reason, message))`.
 /// Failures are per value, not raised: one bad value must not hide the others.
 #[pyfunction]
@@ -42,7 +45,7 @@ fn dotenvx_decrypt_many(
     py: Python<'_>,
     private_keys: &str,
     values: Vec<String>,
-) -> PyResult<Vec<(Option<String>, Option<(&'static str, String)>)>> {
+) -> PyResult<Vec<Decrypted>> {
     super::guard(|| {
         let refs: Vec<&str> = values.iter().map(String::as_str).collect();
         let done = py.detach(|| encrypted::decrypt_many(private_keys, &refs));
