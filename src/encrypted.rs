@@ -159,7 +159,10 @@ pub fn decrypt_many(private_keys: &str, values: &[&str]) -> Vec<Result<SecretStr
     const PER_THREAD: usize = 32;
     let chunk = values.len().div_ceil(threads).max(PER_THREAD);
     if values.len() <= chunk {
-        return values.iter().map(|v| decrypt_value(private_keys, v)).collect();
+        return values
+            .iter()
+            .map(|v| decrypt_value(private_keys, v))
+            .collect();
     }
     std::thread::scope(|scope| {
         let workers: Vec<_> = values
