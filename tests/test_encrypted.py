@@ -282,6 +282,9 @@ def test_commands_in_values_are_never_run(tmp_path, no_keys, monkeypatch):
     values = safekeys.dotenv_values(env)
     assert values["CMD"] == payload and values["OTHER"] == f"$(touch {marker})"
     assert not marker.exists()
+    # The threat is real: python-dotenvx runs the same line through a shell.
+    dotenvx.dotenv_values(stream=io.StringIO(f"OTHER=$(touch {marker})\n"))
+    assert marker.exists()
 
 
 def test_plain_files_never_import_the_module():
