@@ -78,11 +78,7 @@ def _store_in_keyring(public_key: str, private_key: str) -> str:
         handle.set(service, user, private_key)
         stored = handle.get(service, user)
     except KeyringError as error:
-        raise keyring_failure(
-            error,
-            "store the private key in the OS keyring (pass --keys-file to keep it in "
-            ".env.keys instead); nothing was changed",
-        ) from None
+        raise keyring_failure(error, "store the private key in the OS keyring") from None
     if stored != private_key:
         raise Failure(
             CONFLICT, "the private key did not read back from the keyring; nothing was changed"
@@ -98,8 +94,11 @@ def _new_pair(path: str, private_name: str, keys_file: bool) -> tuple[str, str, 
         where.append(_store_in_keyring(public, private))
     except Failure as failure:
         if not keys_file:
+            failure.message += (
+                "; nothing was changed (pass --keys-file to keep the key in .env.keys instead)"
+            )
             raise
-        err(f"{failure.message.split(' (pass --keys-file')[0]}; using .env.keys only")
+        err(f"{failure.message}; the private key goes into .env.keys only")
     if keys_file:
         where.append(_write_keys_file(path, private_name, private))
     return public, private, where
