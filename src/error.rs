@@ -36,6 +36,59 @@ pub enum Error {
     /// `message` names the address, path and key where useful, never a
     /// token or a value.
     Vault { kind: VaultFailure, message: String },
+    /// A dotenvx-style `encrypted:` value could not be decrypted, or a key
+    /// could not be used. The message names the kind of failure only.
+    Encrypted { kind: EncryptedFailure },
+    /// The same, for the value of `key` in the statement at `line` of a document.
+    EncryptedAt {
+        kind: EncryptedFailure,
+        line: usize,
+        key: String,
+    },
+}
+
+/// Why an `encrypted:` value or a dotenvx key could not be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EncryptedFailure {
+    /// A private key that is not 64 hex digits of a valid secp256k1 scalar.
+    PrivateKey,
+    /// A public key that is not 66 hex digits of a compressed secp256k1 point.
+    PublicKey,
+    /// Not standard base64, too short, or no valid ephemeral key inside.
+    Malformed,
+    /// The tag did not verify: another key pair's value, or a changed one.
+    WrongKeyOrTampered,
+    /// The decrypted bytes are not UTF-8 text.
+    NotText,
+}
+
+impl EncryptedFailure {
+    /// A stable name for scripts and for Python's `DotenvDecryptError.reason`.
+    pub fn code(self) -> &'static str {
+        match self {
+            EncryptedFailure::PrivateKey => "invalid-private-key",
+            EncryptedFailure::PublicKey => "invalid-public-key",
+            EncryptedFailure::Malformed => "malformed",
+            EncryptedFailure::WrongKeyOrTampered => "wrong-key-or-tampered",
+            EncryptedFailure::NotText => "not-text",
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            EncryptedFailure::PrivateKey => {
+                "the private key is not 64 hex digits of a secp256k1 key"
+            }
+            EncryptedFailure::PublicKey => {
+                "the public key is not 66 hex digits of a compressed secp256k1 key"
+            }
+            EncryptedFailure::Malformed => "the value is not a well-formed encrypted: value",
+            EncryptedFailure::WrongKeyOrTampered => {
+                "no private key given opens it (another key pair's value, or a changed one)"
+            }
+            EncryptedFailure::NotText => "it decrypts to bytes that are not UTF-8 text",
+        }
+    }
 }
 
 /// Why an OS keyring operation failed.
@@ -193,6 +246,10 @@ impl fmt::Display for Error {
             Error::StartNotFound { .. } => f.write_str("Starting path not found"),
             Error::Keyring { message, .. } => f.write_str(message),
             Error::Vault { message, .. } => f.write_str(message),
+            Error::Encrypted { kind } => f.write_str(kind.describe()),
+            Error::EncryptedAt { kind, line, key } => {
+                write!(f, "line {line}, {key}: {}", kind.describe())
+            }
         }
     }
 }

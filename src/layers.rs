@@ -17,7 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["error", "hash"],
     &["detect"],
     &["dotenv", "mask"],
-    &["keyring", "vault"],
+    &["encrypted", "keyring", "vault"],
     &["scan"],
     &["python"],
 ];

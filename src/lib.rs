@@ -14,6 +14,8 @@
 //! - `dotenv`: reading, interpolating and rewriting `.env` files.
 //! - `mask`: the masking engine (`Masker`) and the compiled `Snapshot` that
 //!   scrubs texts and streams.
+//! - `encrypted`: dotenvx's `encrypted:` values (ECIES over secp256k1) and
+//!   rewriting documents between plain and encrypted, on `dotenv`'s parser.
 //! - `keyring`: the OS keyring. `backend` (one open store, its operations)
 //!   at the bottom, `secret_service` (Linux, the BSDs) on it, the front
 //!   (`Keyring`: worker threads, timeouts, reconnecting) over both.
@@ -31,6 +33,7 @@
 
 pub mod detect;
 pub mod dotenv;
+pub mod encrypted;
 pub mod error;
 mod hash;
 pub mod keyring;

@@ -21,6 +21,13 @@ __all__ = [
     "Masker",
     "Vault",
     "__version__",
+    "dotenvx_decrypt",
+    "dotenvx_decrypt_many",
+    "dotenvx_decrypt_text",
+    "dotenvx_encrypt",
+    "dotenvx_encrypt_text",
+    "dotenvx_keypair",
+    "dotenvx_public_key",
     "find_in_source",
     "find_upwards",
     "fingerprint",
@@ -74,6 +81,21 @@ def write_atomic(path: _Path, data: bytes, mode: Optional[int] = None) -> None: 
 TEMP_MARK: str
 
 def find_upwards(start: _Path, filename: _Path) -> Optional[str]: ...
+
+# dotenvx's encrypted values; failures raise safekeys._errors.DotenvDecryptError.
+def dotenvx_keypair() -> tuple[str, str]: ...
+def dotenvx_public_key(private_key: str) -> str: ...
+def dotenvx_encrypt(public_key: str, plaintext: str) -> str: ...
+def dotenvx_decrypt(private_keys: str, value: str) -> str: ...
+def dotenvx_decrypt_many(
+    private_keys: str, values: list[str]
+) -> list[tuple[Optional[str], Optional[tuple[str, str]]]]: ...
+def dotenvx_encrypt_text(
+    text: str, public_name: str, public_key: str, only: Optional[list[str]] = None
+) -> tuple[str, list[str]]: ...
+def dotenvx_decrypt_text(
+    text: str, private_keys: str, only: Optional[list[str]] = None
+) -> tuple[str, list[str]]: ...
 
 MIN_SECRET_CHARS: int
 

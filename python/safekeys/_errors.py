@@ -137,3 +137,23 @@ class VaultError(_ClientError):
     """
 
     UNAVAILABLE = frozenset({"unreachable", "timeout", "server", "no-token"})
+
+
+class DotenvDecryptError(ValueError):
+    """A dotenvx ``encrypted:`` value could not be decrypted, or a key could not be used.
+
+    ``reason``: ``"no-key"``, ``"invalid-private-key"``, ``"invalid-public-key"``,
+    ``"malformed"``, ``"wrong-key-or-tampered"`` or ``"not-text"``. The message
+    names the file, line and variable where known, never a value or a key.
+    """
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self._message = message
+
+    def __str__(self) -> str:
+        return self._message
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (self.reason, self._message))

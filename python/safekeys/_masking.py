@@ -27,7 +27,7 @@ MIN_CHARS: int = _core.MIN_SECRET_CHARS
 ENVIRONMENT = "environment"
 
 # Sources whose every value is a secret, whatever its name or shape.
-ALWAYS_SECRET = frozenset({"keyring", "team store", "prompt", "explicit"})
+ALWAYS_SECRET = frozenset({"keyring", "team store", "prompt", "explicit", "encrypted .env"})
 
 
 class Decision:
@@ -147,6 +147,16 @@ def _decide(
     name: str, value: str, source: str, note_ordinary: bool, always: bool = False
 ) -> list[str]:
     """Record what to do with ``value``; the texts to register for masking."""
+    known = _decisions.get(name)
+    if (
+        known is not None
+        and known.masked
+        and known.source in ALWAYS_SECRET
+        and known._seen == hash(value)
+    ):
+        # A secret by where it came from (a keyring, an encrypted .env) stays
+        # one when a later reader sees the same value under an ordinary name.
+        return []
     try:
         why, secrets = why_secret(name, value, source, always=always)
     except UnicodeEncodeError:

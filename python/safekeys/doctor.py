@@ -33,6 +33,7 @@ class FileReport:
         self.problems = problems
         self.fixed: dict[int, str] = {}
         self.failed: dict[int, str] = {}
+        self.note: Optional[str] = None
 
     def remaining(self) -> list[hygiene.Problem]:
         return [p for i, p in enumerate(self.problems) if i not in self.fixed]
@@ -40,6 +41,7 @@ class FileReport:
     def as_json(self) -> dict[str, Any]:
         return {
             "path": self.path,
+            "note": self.note,
             "problems": [
                 {
                     "code": p.code,
@@ -83,6 +85,7 @@ def check_files(paths: list[str], fix: bool) -> list[FileReport]:
             reports.append(FileReport(path, [problem]))
             continue
         report = FileReport(path, hygiene.check(path))
+        report.note = hygiene.note(path)
         if fix:
             for i, problem in enumerate(report.problems):
                 if not problem.fixable:
@@ -151,6 +154,8 @@ def _render_files(files: list[dict[str, Any]]) -> list[str]:
         problems = report["problems"]
         left = sum(1 for p in problems if not p["fixed"])
         out.append(f"  {report['path']}: " + (f"{left} problem(s)" if left else "ok"))
+        if report.get("note"):
+            out.append(f"    note: {report['note']}")
         for p in problems:
             if p["fixed"]:
                 out.append(f"    fixed: {p['fixed']}")

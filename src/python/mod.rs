@@ -3,6 +3,7 @@
 //! One submodule per part of the core; this one maps errors and builds the module.
 
 mod dotenv;
+mod encrypted;
 mod keyring;
 mod mask;
 mod scan;
@@ -56,6 +57,9 @@ impl From<Error> for PyErr {
             Error::StartNotFound { .. } => PyOSError::new_err(err.to_string()),
             Error::Keyring { kind, message } => store_error("KeyringError", kind.code(), &message),
             Error::Vault { kind, message } => store_error("VaultError", kind.code(), &message),
+            Error::Encrypted { kind } | Error::EncryptedAt { kind, .. } => {
+                store_error("DotenvDecryptError", kind.code(), &err.to_string())
+            }
         }
     }
 }
@@ -145,6 +149,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("InternalError", m.py().get_type::<InternalError>())?;
     dotenv::register(m)?;
+    encrypted::register(m)?;
     mask::register(m)?;
     keyring::register(m)?;
     vault::register(m)?;

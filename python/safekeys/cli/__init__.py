@@ -15,7 +15,7 @@ import sys
 
 from .. import _core, _masking
 from .._errors import VaultError
-from . import doctor, envfiles, keys, scan, team
+from . import doctor, encrypted, envfiles, keys, scan, team
 from .common import (
     EXIT_CODES,
     INTERRUPTED,
@@ -41,7 +41,7 @@ cells. Keys are stored under the service "safekeys" (or $SAFEKEYS_SERVICE, or
 stores them; safekeys.getenv("NAME") finds them there."""
 
 # In the order `safekeys --help` lists them.
-_GROUPS = (keys, envfiles, doctor, scan, team)
+_GROUPS = (keys, envfiles, encrypted, doctor, scan, team)
 
 
 def _redacted(message: str, argv: list[str]) -> str:

@@ -81,11 +81,15 @@ def permissions(path: str, st: Optional[os.stat_result] = None) -> Optional[Prob
     st = st if st is not None else os.stat(path)
     if not stat.S_ISREG(st.st_mode) or not st.st_mode & 0o077:
         return None
+    keys = is_keys_file(path)
+    if not keys and encrypted_file(path):
+        return None  # ciphertext, meant to be shared: only its private key must stay private
     mode = stat.S_IMODE(st.st_mode)
+    what = " and it holds private keys" if keys else ""
     return Problem(
         path,
         "permissions",
-        f"{path} can be read by {_mode_text(mode)} (mode {mode:04o})",
+        f"{path} can be read by {_mode_text(mode)} (mode {mode:04o}){what}",
         f"make it private with `chmod 600 {_quote(path)}` (or `safekeys doctor --fix`)",
         f"chmod 600 {path}",
     )
@@ -284,8 +288,55 @@ def _ignored_and_untracked(path: str, top: str) -> bool:
     return _surely_ignored(absolute, top, git_dir) and _surely_untracked(git_dir, rel)
 
 
+def is_keys_file(path: str) -> bool:
+    """dotenvx's private-key files: ``.env.keys``, ``.env.production.keys``."""
+    name = os.path.basename(path)
+    return name.startswith(".env") and name.endswith(".keys")
+
+
+def encrypted_file(path: str) -> bool:
+    """Whether ``path`` is a dotenvx-encrypted ``.env``: it names a public key
+    (or holds ``encrypted:`` values) and no plain value looks secret. Such a
+    file is fine to commit: its values open only with the private key."""
+    try:
+        text = _core.read_text(path)
+    except (OSError, ValueError):
+        return False
+    # Most files are plain: a substring test spares them the parse.
+    if "encrypted:" not in text and "DOTENV_PUBLIC_KEY" not in text:
+        return False
+    values = _core.values_from_text(
+        text, interpolate=False, document_first=True, dialect="python-dotenv", environ={}
+    )[0]
+    marked = False
+    for name, value in values.items():
+        if name.startswith(("DOTENV_PUBLIC_KEY", "DOTENV_PRIVATE_KEY")):
+            if name.startswith("DOTENV_PRIVATE_KEY"):
+                return False
+            marked = True
+            continue
+        if value is None:
+            continue
+        if value.startswith("encrypted:"):
+            marked = True
+        elif _core.why_secret(name, value) is not None:
+            return False
+    return marked
+
+
+def note(path: str) -> Optional[str]:
+    """What doctor says about a file that is fine as it is."""
+    if not is_keys_file(path) and encrypted_file(path):
+        return (
+            "encrypted with dotenvx's format (no plain secret): fine to commit; "
+            "keep its private key out of git"
+        )
+    return None
+
+
 def git_exposure(path: str) -> Optional[Problem]:
-    """A file inside a git work tree that git would commit, or already tracks."""
+    """A file inside a git work tree that git would commit, or already tracks.
+    An encrypted ``.env`` is meant to be committed; a ``.env.keys`` never is."""
     top = work_tree(path)
     if top is None:
         return None
@@ -294,8 +345,20 @@ def git_exposure(path: str) -> Optional[Problem]:
     status = git_status(path, top)
     if status is None or status == "!!":
         return None
+    keys = is_keys_file(path)
+    if not keys and encrypted_file(path):
+        return None
     name = os.path.basename(path)
     gitignore = os.path.join(top, ".gitignore")
+    if status == "??" and keys:
+        return Problem(
+            path,
+            "not-ignored",
+            f"{path} holds private keys and git does not ignore it: committed, it would let "
+            "anyone with the repository decrypt the encrypted .env files",
+            f"add the line `{name}` to {gitignore} (or `safekeys doctor --fix`)",
+            f"add `{name}` to {gitignore}",
+        )
     if status == "??":
         return Problem(
             path,
@@ -305,10 +368,11 @@ def git_exposure(path: str) -> Optional[Problem]:
             f"add `{name}` to {gitignore}",
         )
     rel = os.path.relpath(os.path.abspath(path), top)
+    what = "private keys that decrypt the encrypted .env files" if keys else "keys"
     return Problem(
         path,
         "tracked",
-        f"{path} is tracked by git: its keys are (or will be) in the repository's history",
+        f"{path} is tracked by git: its {what} are (or will be) in the repository's history",
         f"run `git rm --cached {_quote(rel)}`, add `{name}` to {gitignore}, "
         "and rotate the keys it holds",
     )

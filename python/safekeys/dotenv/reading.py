@@ -224,6 +224,18 @@ def report_invalid(lines: list[int], origin: str, strict: bool) -> None:
     warn_invalid(lines, origin)
 
 
+def decrypt(values: dict[str, Optional[str]], paths: list[str], origin: str, strict: bool) -> None:
+    """dotenvx ``encrypted:`` values decrypted in place; the module that does it
+    is imported only for a file that has one."""
+    # One C-level join and search: half the cost of a loop over the values.
+    # A value with "encrypted:" after a newline only costs the import.
+    if "\nencrypted:" not in "\n" + "\n".join(filter(None, values.values())):
+        return
+    from . import encrypted
+
+    encrypted.decrypt_values(values, paths, origin, strict)
+
+
 def missing(path: str) -> FileNotFoundError:
     return FileNotFoundError(errno.ENOENT, "no .env file at this path", path)
 
@@ -267,6 +279,7 @@ def read_values(
         return OrderedDict(), None
     values, invalid_lines = result
     report_invalid(invalid_lines, origin or "<stream>", strict)
+    decrypt(values, [] if origin in (None, "<stream>") else [origin], origin or "<stream>", strict)
     return ordered(values), origin
 
 
@@ -291,6 +304,7 @@ def read_layers(
     values, invalid = parser.layers(texts)
     for path, lines in zip(found, invalid, strict=True):
         report_invalid(lines, path, strict)
+    decrypt(values, found, " + ".join(found), strict)
     return ordered(values), found
 
 
