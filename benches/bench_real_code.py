@@ -41,7 +41,10 @@ def _run(cmd: list[str], timeout: float) -> tuple[float, subprocess.CompletedPro
 
 def safekeys(python: str, paths: list[str], repeats: int, timeout: float) -> dict[str, Any]:
     cmd = [python, "-m", "safekeys", "scan", "--format", "json", "--no-keyring", "--no-dotenv"]
-    cmd += ["--no-config", *paths]
+    # An earlier build may predate gitleaks configurations (and read none).
+    usage = subprocess.run([*cmd[:4], "--help"], capture_output=True, text=True, check=False)
+    cmd += ["--no-config"] if "--no-config" in usage.stdout else []
+    cmd += paths
     best, report = float("inf"), None
     for _ in range(repeats):
         took, done = _run(cmd, timeout)

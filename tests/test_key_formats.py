@@ -172,7 +172,7 @@ def test_labels_read_well_in_messages():
     assert labels["azure-storage-key"] == "Azure storage account key"
 
 
-SECRET_VALUE = rand(24)
+SECRET_VALUE = rand(12) + "7" + rand(10) + "2"
 
 
 @pytest.mark.parametrize(

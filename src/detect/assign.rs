@@ -218,9 +218,46 @@ pub fn value_after(bytes: &[u8], part: Range<usize>) -> Option<Range<usize>> {
         .checked_sub(1)
         .and_then(|i| bytes.get(i))
         .filter(|b| b"\"'`".contains(b));
-    let value_start = after_separator(bytes, name_end, quote_before.is_some())?;
-    let value = literal_value(bytes, value_start)?;
-    plain_literal(&bytes[value.clone()]).then_some(value)
+    // `f("NAME", "value")`: a call's first argument (`setdefault`, `get`,
+    // `add_header`), not one of a list of names (`["Token", "Other"]`).
+    let call = quote_before.is_some()
+        && bytes[..name_start - 1]
+            .iter()
+            .rev()
+            .find(|b| !b" \t".contains(b))
+            == Some(&b'(');
+    let value_start = after_separator(bytes, name_end, quote_before.is_some(), call)?;
+    let (value, quoted) = literal_value(bytes, value_start)?;
+    let text = &bytes[value.clone()];
+    if !quoted && !plain_word(bytes, &value) {
+        return None;
+    }
+    plain_literal(text).then_some(value)
+}
+
+/// An unquoted value is code as often as config: `password: Incomplete`,
+/// `token: Token | None = ...`, `secret = SecretStr`. Taken only when
+/// nothing code-like follows it and it holds two digits or a symbol, as
+/// generated secrets do and names and type annotations do not.
+fn plain_word(bytes: &[u8], value: &Range<usize>) -> bool {
+    let next = bytes[value.end..]
+        .iter()
+        .find(|b| !b" \t".contains(b))
+        .copied();
+    if next.is_some_and(|b| b"|=([.:".contains(&b)) {
+        return false;
+    }
+    let text = &bytes[value.clone()];
+    // `X25519PrivateKey`, `_hpke.MLKEM768`: a capitalised word or an
+    // attribute is code.
+    let word = text.windows(5).any(|w| {
+        w[0].is_ascii_uppercase() && w[1..].iter().all(u8::is_ascii_lowercase)
+    });
+    if word || text.contains(&b'.') {
+        return false;
+    }
+    let digits = text.iter().filter(|b| b.is_ascii_digit()).count();
+    digits >= 2 || text.iter().any(|b| !b.is_ascii_alphanumeric() && *b != b'_')
 }
 
 /// Whether the name, from its secret part on, does not end in a part that
@@ -242,7 +279,7 @@ fn secret_ending(name: &[u8]) -> bool {
 /// Where the value starts after the name ending at `at`: past a closing
 /// quote and `]`, then `=`, `:`, `:=`, `=>`, `?=`, `: type =`, or (after a
 /// quoted name, as in `setdefault("X", "...")`) `,`.
-fn after_separator(bytes: &[u8], mut at: usize, quoted: bool) -> Option<usize> {
+fn after_separator(bytes: &[u8], mut at: usize, quoted: bool, call: bool) -> Option<usize> {
     let skip = |at: &mut usize, set: &[u8]| {
         while bytes.get(*at).is_some_and(|b| set.contains(b)) {
             *at += 1;
@@ -291,7 +328,7 @@ fn after_separator(bytes: &[u8], mut at: usize, quoted: bool) -> Option<usize> {
                 }
             }
         }
-        b',' if quoted => at += 1,
+        b',' if call => at += 1,
         _ => return None,
     }
     skip(&mut at, b" \t");
@@ -301,7 +338,7 @@ fn after_separator(bytes: &[u8], mut at: usize, quoted: bool) -> Option<usize> {
 /// The literal at `at`: a quoted string (Python's `b`/`r` prefixes and an
 /// escaped `\"` quote allowed) or an unquoted word up to a space or
 /// punctuation that ends values.
-fn literal_value(bytes: &[u8], mut at: usize) -> Option<Range<usize>> {
+fn literal_value(bytes: &[u8], mut at: usize) -> Option<(Range<usize>, bool)> {
     if bytes.get(at).is_some_and(|b| b"bBrRuU".contains(b))
         && bytes.get(at + 1).is_some_and(|b| b"\"'".contains(b))
     {
@@ -326,14 +363,14 @@ fn literal_value(bytes: &[u8], mut at: usize) -> Option<Range<usize>> {
             Some(b'\\') => escaped && bytes.get(end + 1) == Some(&quote),
             _ => false,
         };
-        return (closed && len <= MAX_VALUE).then_some(start..end);
+        return (closed && len <= MAX_VALUE).then_some((start..end, true));
     }
     let len = bytes[at..]
         .iter()
         .take(MAX_VALUE + 1)
         .take_while(|&&b| !b.is_ascii_whitespace() && !b"\"'`,;&)}]#<>\\".contains(&b))
         .count();
-    (len <= MAX_VALUE).then_some(at..at + len)
+    (len <= MAX_VALUE).then_some((at..at + len, false))
 }
 
 /// Whether `value` could be a literal secret rather than a reference to one
@@ -355,9 +392,26 @@ pub fn plain_literal(value: &[u8]) -> bool {
     {
         return false;
     }
+    // `=` only as base64's padding.
+    let padding = value.iter().rev().take_while(|&&b| b == b'=').count();
+    if value[..value.len() - padding].contains(&b'=') {
+        return false;
+    }
+    // A scheme before a colon: `sha1:…`, `argon2:…` (Jupyter's password
+    // hashes), `env:NAME`, `vault:path`.
+    if let Some(colon) = value.iter().position(|&b| b == b':') {
+        if colon <= 12 && value[..colon].iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+            return false;
+        }
+    }
     let has = |needle: &[u8]| memchr::memmem::find(value, needle).is_some();
     if has(b"://") || has(b"${") || has(b"%(") || (value.contains(&b'@') && value.contains(&b'.'))
     {
+        return false;
+    }
+    // Letters alone are words and names (`privateKeyUsagePeriod`); a
+    // generated secret has digits or symbols.
+    if value.iter().all(u8::is_ascii_alphabetic) {
         return false;
     }
     let lower = value.to_ascii_lowercase();
@@ -367,7 +421,7 @@ pub fn plain_literal(value: &[u8]) -> bool {
     // Numbers, versions, dates, times, IP addresses.
     if value
         .iter()
-        .all(|b| b.is_ascii_digit() || b".-:_/+eE".contains(b))
+        .all(|b| b.is_ascii_digit() || b".-:_/+eETZ".contains(b))
     {
         return false;
     }
@@ -408,6 +462,7 @@ mod tests {
             format!("password = \"{V}\""),
             format!("db_password='{V}'"),
             format!("api_key: {V}"),
+            format!("API_KEY: {V} # the team's"),
             format!("api_key: \"{V}\"\n"),
             format!("\"client_secret\": \"{V}\","),
             format!("secret={V}\n"),
@@ -453,6 +508,16 @@ mod tests {
             "token = f\"{prefix}q7Rz2LmX9vKpW4tN\"",
             "password: *default_password",
             "secret_name = \"q7Rz2LmX9vKpW4tN\"",
+            "password: Incomplete",
+            "token: RefreshTokenType | None = None",
+            "access_token: OAuth2Token",
+            "self, private_key: X25519PrivateKey, f_priv: _FragList",
+            "MLKEM768X25519PrivateKey = _hpke.MLKEM768X25519PrivateKey",
+            "OID.PRIVATE_KEY_USAGE_PERIOD: \"privateKeyUsagePeriod\",",
+            "__all__ = [\"Token\", \"q7Rz2LmX9vKpW4tN\"]",
+            "read(mount_point=\"secret\", version=None)",
+            "getenv(\"HF_TOKEN\", prompt=True)",
+            "c.NotebookApp.password = u\"sha1:5b2d6c0e4f1a:0f9e8d7c6b5a4938271605f4e3d2c1b0a9f8e7d6\"",
         ] {
             assert_eq!(value(text), None, "{text}");
         }

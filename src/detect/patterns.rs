@@ -10,7 +10,7 @@
 
 use super::assign;
 use super::kinds::{self, Kind};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -53,6 +53,11 @@ fn token_char(b: u8) -> bool {
 /// GitLab's routable tokens end in `.<2><7>` after the random part.
 fn gitlab_char(b: u8) -> bool {
     token_char(b) || b == b'.'
+}
+
+/// A Discord bot's id in base64 starts `M`, `N` or `O` (ids of 2^58 and up).
+fn discord_id_start(b: u8) -> bool {
+    matches!(b, b'M' | b'N' | b'O')
 }
 
 /// X's bearer tokens: base64 with `%` escapes.
@@ -595,11 +600,12 @@ pub const LABELLED: &[Labelled] = &[
         kind: kinds::DISCORD_BOT_TOKEN,
         stems: &["DISCORD", "discord", "Discord"],
         bodies: &[&[
-            Run(alnum, 24, 28),
+            Run(discord_id_start, 1, 1),
+            Run(alnum, 23, 27),
             Lit("."),
             Run(token_char, 6, 7),
             Lit("."),
-            Run(token_char, 27, 40),
+            Run(token_char, 27, 38),
         ]],
     },
     Labelled {
@@ -675,7 +681,8 @@ fn infix_at(bytes: &[u8], mark_at: usize, floor: usize, infix: &Infix) -> Option
         return None;
     }
     // Standing alone: nothing of the key's own alphabet glued in front.
-    if start > 0 && (class(bytes[start - 1]) || bytes[start - 1].is_ascii_alphanumeric()) {
+    let glued = start > 0 && class(bytes[start - 1]) && !bytes[start - 1].is_ascii_alphanumeric();
+    if glued || !free_before(bytes, start) {
         return None;
     }
     if infix.kind.id == kinds::AZURE_AD_CLIENT_SECRET.id && !bytes[mark_at - 1].is_ascii_digit() {
@@ -842,8 +849,12 @@ fn prefilter() -> Option<&'static Prefilter> {
             candidates.push(Candidate::Pem);
             literals.push(URL_MARK);
             candidates.push(Candidate::Url);
+            // A DFA, asked for: with this many literals the builder would
+            // pick an NFA, which scans code at half the speed (measured:
+            // 67 against 130 MB/s on one core over site-packages' sources).
             let automaton = AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(AhoCorasickKind::DFA))
                 .build(&literals)
                 .ok()?;
             let aws_secret = Regex::new(r"[A-Za-z0-9/+]{40,}").ok()?;
@@ -872,11 +883,11 @@ fn find_with(text: &str, assignments: bool) -> Vec<Found> {
     let bytes = text.as_bytes();
     let mut aws_ids: Vec<Range<usize>> = Vec::new();
     for m in pre.automaton.find_iter(bytes) {
-        let (start, end) = (m.start(), m.end());
+        let (start, end, index) = (m.start(), m.end(), m.pattern().as_usize());
         if found.last().is_some_and(|f: &Found| start < f.range.end) {
             continue;
         }
-        let Some(candidate) = pre.candidates.get(m.pattern().as_usize()) else {
+        let Some(candidate) = pre.candidates.get(index) else {
             continue;
         };
         let hit = match candidate {
@@ -2438,7 +2449,8 @@ mod tests {
         let mut rng = Rng(14);
         let alnum = alphabet(&[UPPER, LOWER, DIGITS]);
         for _ in 0..200 {
-            let value = rng.string(&alnum, 10 + (rng.next() % 30) as usize);
+            let n = 10 + (rng.next() % 30) as usize;
+            let value = rng.string(&alnum, n);
             let hex = rng.string(HEX, 32);
             for (text, secret) in [
                 (format!("password = \"{value}\""), &value),
