@@ -93,7 +93,13 @@ FORMATS: list[tuple[str, str, str, Gen]] = [
     ("Cloud", "aws-access-key-id", "AWS_ACCESS_KEY_ID", lambda g: "AKIA" + r(g, 16, B32)),
     ("Cloud", "aws-bedrock-key", "AWS_BEARER_TOKEN_BEDROCK", lambda g: "ABSK" + r(g, 132, B64)),
     ("Cloud", "azure-ad-client-secret", "AZURE_CLIENT_SECRET", lambda g: r(g, 3) + "8Q" + "~" + r(g, 34)),
-    ("Cloud", "azure-storage-key", "AccountKey", lambda g: r(g, 86, B64) + "=="),
+    (
+        "Cloud",
+        "azure-storage-key",
+        "AZURE_STORAGE_CONNECTION_STRING",
+        lambda g: "DefaultEndpointsProtocol=https;AccountName=" + r(g, 12, HEX) + ";AccountKey="
+        + r(g, 86, B64) + "==;EndpointSuffix=core.windows.net",
+    ),
     ("Cloud", "google-api-key", "GOOGLE_API_KEY", lambda g: "AIza" + r(g, 35, TOKEN)),
     ("Cloud", "google-oauth-client-secret", "GOOGLE_CLIENT_SECRET", lambda g: "GOCSPX" + "-" + r(g, 28, TOKEN)),
     ("Cloud", "digitalocean-token", "DIGITALOCEAN_TOKEN", lambda g: "dop" + "_v1_" + r(g, 64, HEX)),
@@ -137,7 +143,7 @@ FORMATS: list[tuple[str, str, str, Gen]] = [
     ("Generic", "jwt", "ID_TOKEN", _jwt),
     ("Generic", "pem-private-key", "PRIVATE_KEY", _pem),
     ("Generic", "url-password", "DATABASE_URL", lambda g: "postgres://app:" + r(g, 20) + "@db.internal.invalid/app"),
-    ("Generic", "secret-assignment", "db_password", lambda g: r(g, 20, ALNUM + "!#%^*")),
+    ("Generic", "secret-assignment", "db_password", lambda g: r(g, 1) + r(g, 19, ALNUM + "!#%^*")),
     ("Generic", "secret-assignment", "client_secret", lambda g: r(g, 40, TOKEN)),
 ]
 
@@ -194,7 +200,9 @@ def write_corpus(root: Path, per_format: int, seed: int) -> list[dict]:
     # Near misses: a planted shape with one character of the wrong alphabet.
     for i, (group, kind, name, gen) in enumerate(FORMATS[:40]):
         key = gen(rng)
-        cut = len(key) // 2
+        # Early in the key: a variable-length key cut further on is a
+        # shorter key, not a near miss.
+        cut = min(12, len(key) // 2)
         bad = key[:cut] + "!" + key[cut + 1 :]
         (root / f"miss-{i:02d}.py").write_text(f'value = "{bad}"\n')
         planted.append({"file": f"miss-{i:02d}.py", "lines": [1], "group": "near miss"})
@@ -260,7 +268,8 @@ def table(planted: list[dict], tools: dict[str, dict[str, set[int]]]) -> str:
     for group in ("placeholder", "near miss"):
         rows = groups[group]
         cells = [f"{sum(_found(p, tools[n]) for p in rows)} reported" for n in names]
-        out.append(f"| {group}s (should be 0) | {len(rows)} | " + " | ".join(cells) + " |")
+        label = "placeholders" if group == "placeholder" else "near misses"
+        out.append(f"| {label} (should be 0) | {len(rows)} | " + " | ".join(cells) + " |")
     return "\n".join(out)
 
 
@@ -271,6 +280,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     p.add_argument("--quick", action="store_true", help="CI smoke run: 2 keys per format")
     p.add_argument("--no-detect-secrets", action="store_true")
     p.add_argument("--markdown", type=Path, help="also write the table here")
+    p.add_argument("--misses", action="store_true", help="list what safekeys missed or misreported")
     args = p.parse_args(argv)
     per_format = 2 if args.quick else args.per_format
     with tempfile.TemporaryDirectory(prefix="safekeys-recall-") as tmp:
@@ -294,6 +304,11 @@ def main(argv: Optional[list[str]] = None) -> int:
             f"seed {args.seed}; {size / 1e6:.1f} MB); " + ", ".join(timings)
         )
         print(head + "\n\n" + text)
+        if args.misses:
+            for planted_value in planted:
+                decoy = planted_value["group"] in ("placeholder", "near miss")
+                if _found(planted_value, sk) == decoy:
+                    print(("reported: " if decoy else "missed: ") + planted_value["file"])
         if args.markdown:
             args.markdown.write_text(head + "\n\n" + text + "\n")
         # With --quick (CI) the run fails when safekeys misses a planted key or

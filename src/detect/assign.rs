@@ -368,7 +368,7 @@ fn literal_value(bytes: &[u8], mut at: usize) -> Option<(Range<usize>, bool)> {
     let len = bytes[at..]
         .iter()
         .take(MAX_VALUE + 1)
-        .take_while(|&&b| !b.is_ascii_whitespace() && !b"\"'`,;&)}]#<>\\".contains(&b))
+        .take_while(|&&b| !b.is_ascii_whitespace() && !b"\"'`,;&)}]<>\\".contains(&b))
         .count();
     (len <= MAX_VALUE).then_some((at..at + len, false))
 }
