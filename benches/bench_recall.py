@@ -75,14 +75,34 @@ def _uuidish(rng: random.Random) -> str:
 # holds no key-shaped literal.
 FORMATS: list[tuple[str, str, str, Gen]] = [
     ("AI/ML", "openai-project-key", "OPENAI_API_KEY", lambda g: "sk-" + "proj-" + r(g, 100, TOKEN)),
-    ("AI/ML", "anthropic-key", "ANTHROPIC_API_KEY", lambda g: "sk-" + "ant-api03-" + r(g, 93, TOKEN)),
+    (
+        "AI/ML",
+        "anthropic-key",
+        "ANTHROPIC_API_KEY",
+        lambda g: "sk-" + "ant-api03-" + r(g, 93, TOKEN),
+    ),
     ("AI/ML", "groq-key", "GROQ_API_KEY", lambda g: "gsk" + "_" + r(g, 52)),
     ("AI/ML", "replicate-token", "REPLICATE_API_TOKEN", lambda g: "r8" + "_" + r(g, 37)),
     ("AI/ML", "perplexity-key", "PPLX_API_KEY", lambda g: "pplx" + "-" + r(g, 48)),
     ("AI/ML", "xai-key", "XAI_API_KEY", lambda g: "xai" + "-" + r(g, 80)),
-    ("AI/ML", "langsmith-key", "LANGSMITH_API_KEY", lambda g: "lsv2" + "_pt_" + r(g, 32, HEX) + "_" + r(g, 10, HEX)),
-    ("AI/ML", "pinecone-key", "PINECONE_API_KEY", lambda g: "pcsk" + "_" + r(g, 6) + "_" + r(g, 64)),
-    ("AI/ML", "huggingface-token", "HF_TOKEN", lambda g: "hf" + "_" + r(g, 34, string.ascii_letters)),
+    (
+        "AI/ML",
+        "langsmith-key",
+        "LANGSMITH_API_KEY",
+        lambda g: "lsv2" + "_pt_" + r(g, 32, HEX) + "_" + r(g, 10, HEX),
+    ),
+    (
+        "AI/ML",
+        "pinecone-key",
+        "PINECONE_API_KEY",
+        lambda g: "pcsk" + "_" + r(g, 6) + "_" + r(g, 64),
+    ),
+    (
+        "AI/ML",
+        "huggingface-token",
+        "HF_TOKEN",
+        lambda g: "hf" + "_" + r(g, 34, string.ascii_letters),
+    ),
     ("AI/ML", "openrouter-key", "OPENROUTER_API_KEY", lambda g: "sk-" + "or-v1-" + r(g, 64, HEX)),
     ("AI/ML", "cohere-key", "COHERE_API_KEY", lambda g: r(g, 40)),
     ("AI/ML", "mistral-key", "MISTRAL_API_KEY", lambda g: r(g, 32)),
@@ -92,16 +112,31 @@ FORMATS: list[tuple[str, str, str, Gen]] = [
     ("AI/ML", "azure-openai-key", "AZURE_OPENAI_API_KEY", lambda g: r(g, 32, HEX)),
     ("Cloud", "aws-access-key-id", "AWS_ACCESS_KEY_ID", lambda g: "AKIA" + r(g, 16, B32)),
     ("Cloud", "aws-bedrock-key", "AWS_BEARER_TOKEN_BEDROCK", lambda g: "ABSK" + r(g, 132, B64)),
-    ("Cloud", "azure-ad-client-secret", "AZURE_CLIENT_SECRET", lambda g: r(g, 3) + "8Q" + "~" + r(g, 34)),
+    (
+        "Cloud",
+        "azure-ad-client-secret",
+        "AZURE_CLIENT_SECRET",
+        lambda g: r(g, 3) + "8Q" + "~" + r(g, 34),
+    ),
     (
         "Cloud",
         "azure-storage-key",
         "AZURE_STORAGE_CONNECTION_STRING",
-        lambda g: "DefaultEndpointsProtocol=https;AccountName=" + r(g, 12, HEX) + ";AccountKey="
-        + r(g, 86, B64) + "==;EndpointSuffix=core.windows.net",
+        lambda g: (
+            "DefaultEndpointsProtocol=https;AccountName="
+            + r(g, 12, HEX)
+            + ";AccountKey="
+            + r(g, 86, B64)
+            + "==;EndpointSuffix=core.windows.net"
+        ),
     ),
     ("Cloud", "google-api-key", "GOOGLE_API_KEY", lambda g: "AIza" + r(g, 35, TOKEN)),
-    ("Cloud", "google-oauth-client-secret", "GOOGLE_CLIENT_SECRET", lambda g: "GOCSPX" + "-" + r(g, 28, TOKEN)),
+    (
+        "Cloud",
+        "google-oauth-client-secret",
+        "GOOGLE_CLIENT_SECRET",
+        lambda g: "GOCSPX" + "-" + r(g, 28, TOKEN),
+    ),
     ("Cloud", "digitalocean-token", "DIGITALOCEAN_TOKEN", lambda g: "dop" + "_v1_" + r(g, 64, HEX)),
     ("Cloud", "alibaba-access-key-id", "ALIBABA_ACCESS_KEY_ID", lambda g: "LTAI" + r(g, 20)),
     ("Cloud", "heroku-key", "HEROKU_API_KEY", lambda g: "HRKU" + "-AA" + r(g, 58, TOKEN)),
@@ -111,38 +146,128 @@ FORMATS: list[tuple[str, str, str, Gen]] = [
     ("Cloud", "age-secret-key", "AGE_KEY", lambda g: "AGE-SECRET" + "-KEY-1" + r(g, 58, BECH32)),
     ("Cloud", "dotenv-private-key", "DOTENV_PRIVATE_KEY", lambda g: r(g, 64, HEX)),
     ("Developer", "github-token", "GITHUB_TOKEN", lambda g: "ghp" + "_" + r(g, 36)),
-    ("Developer", "github-fine-grained-token", "GH_TOKEN", lambda g: "github" + "_pat_" + r(g, 22) + "_" + r(g, 59)),
+    (
+        "Developer",
+        "github-fine-grained-token",
+        "GH_TOKEN",
+        lambda g: "github" + "_pat_" + r(g, 22) + "_" + r(g, 59),
+    ),
     ("Developer", "gitlab-token", "GITLAB_TOKEN", lambda g: "glpat" + "-" + r(g, 20)),
     ("Developer", "gitlab-runner-token", "CI_RUNNER_TOKEN", lambda g: "glrt" + "-" + r(g, 20)),
     ("Developer", "npm-token", "NPM_TOKEN", lambda g: "npm" + "_" + r(g, 36)),
-    ("Developer", "pypi-token", "TWINE_PASSWORD", lambda g: "pypi" + "-AgEIcHlwaS5vcmc" + r(g, 70, TOKEN)),
+    (
+        "Developer",
+        "pypi-token",
+        "TWINE_PASSWORD",
+        lambda g: "pypi" + "-AgEIcHlwaS5vcmc" + r(g, 70, TOKEN),
+    ),
     ("Developer", "bitbucket-token", "BITBUCKET_APP_PASSWORD", lambda g: "ATBB" + r(g, 32)),
     ("Developer", "atlassian-token", "JIRA_API_TOKEN", lambda g: "ATATT3" + "xFfGF0" + r(g, 180)),
     ("Developer", "shopify-token", "SHOPIFY_ACCESS_TOKEN", lambda g: "shpat" + "_" + r(g, 32, HEX)),
     ("Developer", "sentry-token", "SENTRY_AUTH_TOKEN", lambda g: "sntryu" + "_" + r(g, 64, HEX)),
-    ("Developer", "grafana-token", "GRAFANA_TOKEN", lambda g: "glsa" + "_" + r(g, 32) + "_" + r(g, 8, HEX)),
-    ("Developer", "postman-key", "POSTMAN_API_KEY", lambda g: "PMAK" + "-" + r(g, 24, HEX) + "-" + r(g, 34, HEX)),
+    (
+        "Developer",
+        "grafana-token",
+        "GRAFANA_TOKEN",
+        lambda g: "glsa" + "_" + r(g, 32) + "_" + r(g, 8, HEX),
+    ),
+    (
+        "Developer",
+        "postman-key",
+        "POSTMAN_API_KEY",
+        lambda g: "PMAK" + "-" + r(g, 24, HEX) + "-" + r(g, 34, HEX),
+    ),
     ("Developer", "linear-key", "LINEAR_API_KEY", lambda g: "lin" + "_api_" + r(g, 40)),
-    ("Developer", "new-relic-key", "NEW_RELIC_API_KEY", lambda g: "NRAK" + "-" + r(g, 27, UPPER_ALNUM)),
+    (
+        "Developer",
+        "new-relic-key",
+        "NEW_RELIC_API_KEY",
+        lambda g: "NRAK" + "-" + r(g, 27, UPPER_ALNUM),
+    ),
     ("Developer", "datadog-key", "DD_API_KEY", lambda g: r(g, 32, HEX)),
     ("Data", "databricks-token", "DATABRICKS_TOKEN", lambda g: "dapi" + r(g, 32, HEX)),
-    ("Data", "notion-token", "NOTION_TOKEN", lambda g: "ntn" + "_" + r(g, 11, string.digits) + r(g, 35)),
+    (
+        "Data",
+        "notion-token",
+        "NOTION_TOKEN",
+        lambda g: "ntn" + "_" + r(g, 11, string.digits) + r(g, 35),
+    ),
     ("Data", "airtable-token", "AIRTABLE_TOKEN", lambda g: "pat" + r(g, 14) + "." + r(g, 64, HEX)),
-    ("Data", "snowflake-token", "SNOWFLAKE_TOKEN", lambda g: "ver:1" + "-hint:" + r(g, 10, string.digits) + "-ETMsDg" + r(g, 80)),
+    (
+        "Data",
+        "snowflake-token",
+        "SNOWFLAKE_TOKEN",
+        lambda g: "ver:1" + "-hint:" + r(g, 10, string.digits) + "-ETMsDg" + r(g, 80),
+    ),
     ("Data", "kaggle-key", "KAGGLE_KEY", lambda g: r(g, 32, HEX)),
-    ("Comms/payments", "slack-token", "SLACK_BOT_TOKEN", lambda g: "xoxb" + "-" + r(g, 12, string.digits) + "-" + r(g, 13, string.digits) + "-" + r(g, 24)),
-    ("Comms/payments", "slack-webhook-url", "SLACK_WEBHOOK_URL", lambda g: "https://hooks.slack.com" + "/services/T" + r(g, 8, UPPER_ALNUM) + "/B" + r(g, 10, UPPER_ALNUM) + "/" + r(g, 24)),
-    ("Comms/payments", "discord-bot-token", "DISCORD_TOKEN", lambda g: "M" + r(g, 25) + "." + r(g, 6) + "." + r(g, 38)),
-    ("Comms/payments", "telegram-bot-token", "TELEGRAM_BOT_TOKEN", lambda g: r(g, 10, string.digits[1:]) + ":AA" + r(g, 33, TOKEN)),
-    ("Comms/payments", "sendgrid-key", "SENDGRID_API_KEY", lambda g: "SG" + "." + r(g, 22, TOKEN) + "." + r(g, 43, TOKEN)),
+    (
+        "Comms/payments",
+        "slack-token",
+        "SLACK_BOT_TOKEN",
+        lambda g: (
+            "xoxb" + "-" + r(g, 12, string.digits) + "-" + r(g, 13, string.digits) + "-" + r(g, 24)
+        ),
+    ),
+    (
+        "Comms/payments",
+        "slack-webhook-url",
+        "SLACK_WEBHOOK_URL",
+        lambda g: (
+            "https://hooks.slack.com"
+            + "/services/T"
+            + r(g, 8, UPPER_ALNUM)
+            + "/B"
+            + r(g, 10, UPPER_ALNUM)
+            + "/"
+            + r(g, 24)
+        ),
+    ),
+    (
+        "Comms/payments",
+        "discord-bot-token",
+        "DISCORD_TOKEN",
+        lambda g: "M" + r(g, 25) + "." + r(g, 6) + "." + r(g, 38),
+    ),
+    (
+        "Comms/payments",
+        "telegram-bot-token",
+        "TELEGRAM_BOT_TOKEN",
+        lambda g: r(g, 10, string.digits[1:]) + ":AA" + r(g, 33, TOKEN),
+    ),
+    (
+        "Comms/payments",
+        "sendgrid-key",
+        "SENDGRID_API_KEY",
+        lambda g: "SG" + "." + r(g, 22, TOKEN) + "." + r(g, 43, TOKEN),
+    ),
     ("Comms/payments", "twilio-key", "TWILIO_API_KEY", lambda g: "SK" + r(g, 32, HEX)),
     ("Comms/payments", "mailgun-key", "MAILGUN_API_KEY", lambda g: "key" + "-" + r(g, 32, HEX)),
-    ("Comms/payments", "brevo-key", "BREVO_API_KEY", lambda g: "xkeysib" + "-" + r(g, 64, HEX) + "-" + r(g, 16)),
-    ("Comms/payments", "stripe-live-key", "STRIPE_SECRET_KEY", lambda g: "sk" + "_live_" + r(g, 99)),
-    ("Comms/payments", "twitter-bearer-token", "TWITTER_BEARER_TOKEN", lambda g: "A" * 22 + r(g, 90)),
+    (
+        "Comms/payments",
+        "brevo-key",
+        "BREVO_API_KEY",
+        lambda g: "xkeysib" + "-" + r(g, 64, HEX) + "-" + r(g, 16),
+    ),
+    (
+        "Comms/payments",
+        "stripe-live-key",
+        "STRIPE_SECRET_KEY",
+        lambda g: "sk" + "_live_" + r(g, 99),
+    ),
+    (
+        "Comms/payments",
+        "twitter-bearer-token",
+        "TWITTER_BEARER_TOKEN",
+        lambda g: "A" * 22 + r(g, 90),
+    ),
     ("Generic", "jwt", "ID_TOKEN", _jwt),
     ("Generic", "pem-private-key", "PRIVATE_KEY", _pem),
-    ("Generic", "url-password", "DATABASE_URL", lambda g: "postgres://app:" + r(g, 20) + "@db.internal.invalid/app"),
+    (
+        "Generic",
+        "url-password",
+        "DATABASE_URL",
+        lambda g: "postgres://app:" + r(g, 20) + "@db.internal.invalid/app",
+    ),
     ("Generic", "secret-assignment", "db_password", lambda g: r(g, 1) + r(g, 19, ALNUM + "!#%^*")),
     ("Generic", "secret-assignment", "client_secret", lambda g: r(g, 40, TOKEN)),
 ]
@@ -198,7 +323,7 @@ def write_corpus(root: Path, per_format: int, seed: int) -> list[dict]:
         (root / f"placeholder-{i}.py").write_text(f'{name} = "{value}"\n')
         planted.append({"file": f"placeholder-{i}.py", "lines": [1], "group": "placeholder"})
     # Near misses: a planted shape with one character of the wrong alphabet.
-    for i, (group, kind, name, gen) in enumerate(FORMATS[:40]):
+    for i, (_group, _kind, _name, gen) in enumerate(FORMATS[:40]):
         key = gen(rng)
         # Early in the key: a variable-length key cut further on is a
         # shorter key, not a near miss.
@@ -220,6 +345,8 @@ def run_safekeys(root: Path) -> tuple[float, dict[str, set[int]]]:
     t0 = time.perf_counter()
     done = subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=False)
     took = time.perf_counter() - t0
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"safekeys scan failed (exit {done.returncode}): {done.stderr[-2000:]}")
     hits: dict[str, set[int]] = defaultdict(set)
     for f in json.loads(done.stdout)["findings"]:
         hits[f["path"].removeprefix("./")].add(f["file_line"] if f.get("notebook") else f["line"])
@@ -313,7 +440,9 @@ def main(argv: Optional[list[str]] = None) -> int:
             args.markdown.write_text(head + "\n\n" + text + "\n")
         # With --quick (CI) the run fails when safekeys misses a planted key or
         # reports a placeholder or near miss.
-        found_all = all(_found(p, sk) for p in planted if p["group"] not in ("placeholder", "near miss"))
+        found_all = all(
+            _found(p, sk) for p in planted if p["group"] not in ("placeholder", "near miss")
+        )
         decoys = sum(_found(p, sk) for p in planted if p["group"] in ("placeholder", "near miss"))
         return 0 if (found_all and decoys == 0) or not args.quick else 1
 

@@ -244,9 +244,7 @@ def test_cli_config_option_repo_file_and_bad_files(
     assert scan("--config", str(tmp_path / "missing.toml")).returncode == 2
 
 
-def test_the_pre_commit_hook_uses_the_repository_rules(
-    repo: Path, git_env: dict[str, str]
-) -> None:
+def test_the_pre_commit_hook_uses_the_repository_rules(repo: Path, git_env: dict[str, str]) -> None:
     hook = repo / ".git" / "hooks" / "pre-commit"
     shutil.copyfile(HOOK, hook)
     hook.chmod(0o755)

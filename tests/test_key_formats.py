@@ -66,8 +66,17 @@ GENERATED = {
     "brevo-key": "xkeysib" + "-" + rand(64, HEX) + "-" + rand(16),
     "twitter-bearer-token": "A" * 22 + rand(90),
     "tavily-key": "tvly" + "-" + rand(32),
-    "langfuse-secret-key": "sk-lf" + "-" + rand(8, HEX) + "-" + rand(4, HEX) + "-"
-    + rand(4, HEX) + "-" + rand(4, HEX) + "-" + rand(12, HEX),
+    "langfuse-secret-key": "sk-lf"
+    + "-"
+    + rand(8, HEX)
+    + "-"
+    + rand(4, HEX)
+    + "-"
+    + rand(4, HEX)
+    + "-"
+    + rand(4, HEX)
+    + "-"
+    + rand(12, HEX),
     "snowflake-token": "ver:1" + "-hint:" + rand(10, string.digits) + "-ETMsDg" + rand(80),
     "jwt": b64({"alg": "HS256", "typ": "JWT"})
     + "."

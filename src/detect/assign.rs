@@ -248,16 +248,22 @@ fn plain_word(bytes: &[u8], value: &Range<usize>) -> bool {
         return false;
     }
     let text = &bytes[value.clone()];
-    // `X25519PrivateKey`, `_hpke.MLKEM768`: a capitalised word or an
-    // attribute is code.
-    let word = text.windows(5).any(|w| {
-        w[0].is_ascii_uppercase() && w[1..].iter().all(u8::is_ascii_lowercase)
-    });
-    if word || text.contains(&b'.') {
+    // `_hpke.MLKEM768`: an attribute is code.
+    if text.contains(&b'.') {
         return false;
     }
-    let digits = text.iter().filter(|b| b.is_ascii_digit()).count();
-    digits >= 2 || text.iter().any(|b| !b.is_ascii_alphanumeric() && *b != b'_')
+    if text.iter().any(|b| !b.is_ascii_alphanumeric() && *b != b'_') {
+        return true;
+    }
+    // `X25519PrivateKey`, `OAuth2Token`: a capitalised word with a word's
+    // vowels is a name (random letters rarely spell one).
+    let vowel = |b: &u8| b"aeiouy".contains(b);
+    let word = text.windows(5).any(|w| {
+        w[0].is_ascii_uppercase()
+            && w[1..].iter().all(u8::is_ascii_lowercase)
+            && w.iter().filter(|b| vowel(&b.to_ascii_lowercase())).count() >= 2
+    });
+    !word && text.iter().filter(|b| b.is_ascii_digit()).count() >= 2
 }
 
 /// Whether the name, from its secret part on, does not end in a part that

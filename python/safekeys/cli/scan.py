@@ -136,7 +136,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
     # With --staged, PATHs are git pathspecs: a staged file may be gone from the work tree.
     if args.config and args.no_config:
         return _fail("--config and --no-config exclude each other")
-    for path in [*([] if args.staged else paths), *args.env_file, *([args.config] if args.config else [])]:
+    for path in [
+        *([] if args.staged else paths),
+        *args.env_file,
+        *([args.config] if args.config else []),
+    ]:
         if not os.path.lexists(path):
             return _fail(f"{path}: no such file or directory")
     options = {

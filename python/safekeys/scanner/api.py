@@ -16,8 +16,8 @@ from typing import NamedTuple, Optional, Union
 
 from .. import _core, _log, _masking
 from .._errors import KeyringError
-from . import gitleaks
 from ..stores import keyring as keyring_store  # `keyring` is a scan option
+from . import gitleaks
 
 StrPath = Union[str, "os.PathLike[str]"]
 

@@ -20,8 +20,9 @@ the rest load.
 
 from __future__ import annotations
 
+import importlib
 import os
-import tomllib
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
@@ -63,9 +64,7 @@ def _allowlist(table: Any, owner: str, notes: list[str]) -> Optional[_AllowRow]:
     if not isinstance(table, dict):
         notes.append(f"{owner}: an allowlist that is not a table: ignored")
         return None
-    regexes, paths, stopwords = (
-        _strings(table.get(k)) for k in ("regexes", "paths", "stopwords")
-    )
+    regexes, paths, stopwords = (_strings(table.get(k)) for k in ("regexes", "paths", "stopwords"))
     if regexes is None or paths is None or stopwords is None:
         notes.append(f"{owner}: an allowlist whose regexes, paths or stopwords are not strings")
         return None
@@ -140,24 +139,28 @@ def parse(data: dict[str, Any]) -> tuple[list[Any], list[_AllowRow], list[str]]:
     many = data.get("allowlists", [])
     tables.extend(many if isinstance(many, list) else [many])
     for table in tables:
-        row = _allowlist(table, "allowlist", notes)
-        if row is None:
+        allow = _allowlist(table, "allowlist", notes)
+        if allow is None:
             continue
         targets = table.get("targetRules") if isinstance(table, dict) else None
         if isinstance(targets, list) and targets:
             for rid in targets:
                 if rid in by_id:
-                    by_id[rid][6].append(row)
+                    by_id[rid][6].append(allow)
                 else:
                     notes.append(f"allowlist: targetRules names {rid!r}, which is not a rule here")
         else:
-            global_lists.append(row)
+            global_lists.append(allow)
     return [tuple(r) for r in rules], global_lists, notes
 
 
 def load(path: StrPath) -> Config:
     """Read and compile a gitleaks configuration; raises ``ConfigError``."""
     shown = os.fspath(path)
+    if sys.version_info < (3, 11):
+        raise ConfigError(f"{shown}: reading it needs Python 3.11 or later (tomllib)")
+    # Imported by name: mypy still checks this module for Python 3.10.
+    tomllib: Any = importlib.import_module("tomllib")
     try:
         with open(path, "rb") as f:
             data = tomllib.load(f)
