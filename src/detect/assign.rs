@@ -252,7 +252,10 @@ fn plain_word(bytes: &[u8], value: &Range<usize>) -> bool {
     if text.contains(&b'.') {
         return false;
     }
-    if text.iter().any(|b| !b.is_ascii_alphanumeric() && *b != b'_') {
+    if text
+        .iter()
+        .any(|b| !b.is_ascii_alphanumeric() && *b != b'_')
+    {
         return true;
     }
     // `X25519PrivateKey`, `OAuth2Token`: a capitalised word with a word's
@@ -350,7 +353,8 @@ fn literal_value(bytes: &[u8], mut at: usize) -> Option<(Range<usize>, bool)> {
     {
         at += 1;
     }
-    let escaped = bytes.get(at) == Some(&b'\\') && bytes.get(at + 1).is_some_and(|b| b"\"'".contains(b));
+    let escaped =
+        bytes.get(at) == Some(&b'\\') && bytes.get(at + 1).is_some_and(|b| b"\"'".contains(b));
     if escaped {
         at += 1;
     }
@@ -393,7 +397,9 @@ pub fn plain_literal(value: &[u8]) -> bool {
     };
     if value.len() < MIN_VALUE
         || b"$%{<#@&*!~/.:([-+".contains(&first)
-        || value.iter().any(|b| b.is_ascii_whitespace() || b"{}()[]<>\"'`\\,;".contains(b))
+        || value
+            .iter()
+            .any(|b| b.is_ascii_whitespace() || b"{}()[]<>\"'`\\,;".contains(b))
         || value.iter().any(|b| !b.is_ascii())
     {
         return false;
@@ -406,13 +412,16 @@ pub fn plain_literal(value: &[u8]) -> bool {
     // A scheme before a colon: `sha1:…`, `argon2:…` (Jupyter's password
     // hashes), `env:NAME`, `vault:path`.
     if let Some(colon) = value.iter().position(|&b| b == b':') {
-        if colon <= 12 && value[..colon].iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+        if colon <= 12
+            && value[..colon]
+                .iter()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        {
             return false;
         }
     }
     let has = |needle: &[u8]| memchr::memmem::find(value, needle).is_some();
-    if has(b"://") || has(b"${") || has(b"%(") || (value.contains(&b'@') && value.contains(&b'.'))
-    {
+    if has(b"://") || has(b"${") || has(b"%(") || (value.contains(&b'@') && value.contains(&b'.')) {
         return false;
     }
     // Letters alone are words and names (`privateKeyUsagePeriod`); a
@@ -436,9 +445,14 @@ pub fn plain_literal(value: &[u8]) -> bool {
     let identifier = value
         .iter()
         .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'.' || *b == b'-');
-    let one_case = !value.iter().any(u8::is_ascii_uppercase) || !value.iter().any(u8::is_ascii_lowercase);
+    let one_case =
+        !value.iter().any(u8::is_ascii_uppercase) || !value.iter().any(u8::is_ascii_lowercase);
     let separated = value.iter().any(|b| b"_.-".contains(b));
-    if identifier && one_case && separated && value.iter().filter(|b| b.is_ascii_digit()).count() < 3 {
+    if identifier
+        && one_case
+        && separated
+        && value.iter().filter(|b| b.is_ascii_digit()).count() < 3
+    {
         return false;
     }
     // `settings.SECRET_KEY`, `config.api.token`: dotted code.

@@ -139,10 +139,16 @@ pub const AZURE_STORAGE_KEY: Kind = kind(
     "Azure storage account key",
     "Microsoft Azure",
 );
-pub const AZURE_OPENAI_KEY: Kind =
-    kind("azure-openai-key", "Azure OpenAI API key", "Microsoft Azure");
-pub const ALIBABA_ACCESS_KEY_ID: Kind =
-    kind("alibaba-access-key-id", "Alibaba Cloud access key id", "Alibaba Cloud");
+pub const AZURE_OPENAI_KEY: Kind = kind(
+    "azure-openai-key",
+    "Azure OpenAI API key",
+    "Microsoft Azure",
+);
+pub const ALIBABA_ACCESS_KEY_ID: Kind = kind(
+    "alibaba-access-key-id",
+    "Alibaba Cloud access key id",
+    "Alibaba Cloud",
+);
 pub const DIGITALOCEAN_TOKEN: Kind =
     kind("digitalocean-token", "DigitalOcean token", "DigitalOcean");
 pub const HEROKU_KEY: Kind = kind("heroku-key", "Heroku API key", "Heroku");
@@ -186,8 +192,11 @@ pub const PLANETSCALE_TOKEN: Kind = kind("planetscale-token", "PlanetScale token
 pub const DYNATRACE_TOKEN: Kind = kind("dynatrace-token", "Dynatrace API token", "Dynatrace");
 pub const NEW_RELIC_KEY: Kind = kind("new-relic-key", "New Relic API key", "New Relic");
 pub const DATADOG_KEY: Kind = kind("datadog-key", "Datadog API key", "Datadog");
-pub const SOURCEGRAPH_TOKEN: Kind =
-    kind("sourcegraph-token", "Sourcegraph access token", "Sourcegraph");
+pub const SOURCEGRAPH_TOKEN: Kind = kind(
+    "sourcegraph-token",
+    "Sourcegraph access token",
+    "Sourcegraph",
+);
 pub const README_KEY: Kind = kind("readme-key", "ReadMe API key", "ReadMe");
 pub const ARTIFACTORY_KEY: Kind = kind("artifactory-key", "JFrog Artifactory API key", "JFrog");
 pub const KAGGLE_KEY: Kind = kind("kaggle-key", "Kaggle API key", "Kaggle");
@@ -196,8 +205,11 @@ pub const KAGGLE_KEY: Kind = kind("kaggle-key", "Kaggle API key", "Kaggle");
 pub const MAILGUN_KEY: Kind = kind("mailgun-key", "Mailgun API key", "Mailgun");
 pub const DISCORD_BOT_TOKEN: Kind = kind("discord-bot-token", "Discord bot token", "Discord");
 pub const BREVO_KEY: Kind = kind("brevo-key", "Brevo (Sendinblue) API key", "Brevo");
-pub const TWITTER_BEARER_TOKEN: Kind =
-    kind("twitter-bearer-token", "X (Twitter) bearer token", "X (Twitter)");
+pub const TWITTER_BEARER_TOKEN: Kind = kind(
+    "twitter-bearer-token",
+    "X (Twitter) bearer token",
+    "X (Twitter)",
+);
 pub const SQUARE_TOKEN: Kind = kind("square-token", "Square access token", "Square");
 pub const SHIPPO_TOKEN: Kind = kind("shippo-token", "Shippo API token", "Shippo");
 pub const EASYPOST_KEY: Kind = kind("easypost-key", "EasyPost API key", "EasyPost");
@@ -206,13 +218,14 @@ pub const MAPBOX_SECRET_TOKEN: Kind = kind("mapbox-secret-token", "Mapbox secret
 
 // AI and data, beyond the first round.
 pub const TAVILY_KEY: Kind = kind("tavily-key", "Tavily API key", "Tavily");
-pub const LANGFUSE_SECRET_KEY: Kind = kind("langfuse-secret-key", "Langfuse secret key", "Langfuse");
-pub const CLICKHOUSE_KEY: Kind = kind("clickhouse-key", "ClickHouse Cloud API secret", "ClickHouse");
-pub const SNOWFLAKE_TOKEN: Kind = kind(
-    "snowflake-token",
-    "Snowflake OAuth token",
-    "Snowflake",
+pub const LANGFUSE_SECRET_KEY: Kind =
+    kind("langfuse-secret-key", "Langfuse secret key", "Langfuse");
+pub const CLICKHOUSE_KEY: Kind = kind(
+    "clickhouse-key",
+    "ClickHouse Cloud API secret",
+    "ClickHouse",
 );
+pub const SNOWFLAKE_TOKEN: Kind = kind("snowflake-token", "Snowflake OAuth token", "Snowflake");
 
 // Generic formats.
 pub const SECRET_ASSIGNMENT: Kind = kind(

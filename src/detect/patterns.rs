@@ -405,7 +405,11 @@ pub const SHAPES: &[Shape] = &[
     shape(kinds::DOPPLER_TOKEN, "dp.pt.", &[Run(alnum, 43, 43)]),
     shape(kinds::DOPPLER_TOKEN, "dp.st.", &[Run(token_char, 40, 60)]),
     shape(kinds::DOPPLER_TOKEN, "dp.sa.", &[Run(alnum, 40, 60)]),
-    shape(kinds::ONEPASSWORD_TOKEN, "ops_eyJ", &[Run(base64_padded, 250, 4000)]),
+    shape(
+        kinds::ONEPASSWORD_TOKEN,
+        "ops_eyJ",
+        &[Run(base64_padded, 250, 4000)],
+    ),
     Shape {
         random: false,
         ..shape(
@@ -417,14 +421,26 @@ pub const SHAPES: &[Shape] = &[
     // Atlassian: Bitbucket app passwords (`ATBB`), access tokens (`ATCTT`)
     // and Atlassian API tokens (`ATATT`), each ending in a checksum.
     shape(kinds::BITBUCKET_TOKEN, "ATBB", &[Run(alnum, 28, 40)]),
-    shape(kinds::BITBUCKET_TOKEN, "ATCTT3xFfGN0", &[Run(token_padded, 150, 300)]),
-    shape(kinds::ATLASSIAN_TOKEN, "ATATT3xFfGF0", &[Run(token_padded, 150, 300)]),
+    shape(
+        kinds::BITBUCKET_TOKEN,
+        "ATCTT3xFfGN0",
+        &[Run(token_padded, 150, 300)],
+    ),
+    shape(
+        kinds::ATLASSIAN_TOKEN,
+        "ATATT3xFfGF0",
+        &[Run(token_padded, 150, 300)],
+    ),
     shape(kinds::SHOPIFY_TOKEN, "shpat_", &[Run(any_hex, 32, 32)]),
     shape(kinds::SHOPIFY_TOKEN, "shpca_", &[Run(any_hex, 32, 32)]),
     shape(kinds::SHOPIFY_TOKEN, "shppa_", &[Run(any_hex, 32, 32)]),
     shape(kinds::SHOPIFY_TOKEN, "shpss_", &[Run(any_hex, 32, 32)]),
     shape(kinds::SENTRY_TOKEN, "sntryu_", &[Run(hex, 64, 64)]),
-    shape(kinds::SENTRY_TOKEN, "sntrys_eyJ", &[Run(token_padded, 60, 600)]),
+    shape(
+        kinds::SENTRY_TOKEN,
+        "sntrys_eyJ",
+        &[Run(token_padded, 60, 600)],
+    ),
     shape(kinds::GRAFANA_TOKEN, "glc_", &[Run(base64_padded, 32, 400)]),
     shape(
         kinds::GRAFANA_TOKEN,
@@ -439,9 +455,21 @@ pub const SHAPES: &[Shape] = &[
     shape(kinds::PREFECT_KEY, "pnu_", &[Run(alnum, 36, 36)]),
     shape(kinds::RUBYGEMS_KEY, "rubygems_", &[Run(hex, 48, 48)]),
     shape(kinds::LINEAR_KEY, "lin_api_", &[Run(alnum, 40, 40)]),
-    shape(kinds::PLANETSCALE_TOKEN, "pscale_tkn_", &[Run(token_padded, 32, 64)]),
-    shape(kinds::PLANETSCALE_TOKEN, "pscale_oauth_", &[Run(token_padded, 32, 64)]),
-    shape(kinds::PLANETSCALE_TOKEN, "pscale_pw_", &[Run(token_padded, 32, 64)]),
+    shape(
+        kinds::PLANETSCALE_TOKEN,
+        "pscale_tkn_",
+        &[Run(token_padded, 32, 64)],
+    ),
+    shape(
+        kinds::PLANETSCALE_TOKEN,
+        "pscale_oauth_",
+        &[Run(token_padded, 32, 64)],
+    ),
+    shape(
+        kinds::PLANETSCALE_TOKEN,
+        "pscale_pw_",
+        &[Run(token_padded, 32, 64)],
+    ),
     shape(
         kinds::DYNATRACE_TOKEN,
         "dt0c01.",
@@ -473,7 +501,11 @@ pub const SHAPES: &[Shape] = &[
     shape(kinds::SQUARE_TOKEN, "sq0csp-", &[Run(token_char, 43, 43)]),
     shape(kinds::SHIPPO_TOKEN, "shippo_live_", &[Run(any_hex, 40, 40)]),
     shape(kinds::EASYPOST_KEY, "EZAK", &[Run(alnum, 54, 54)]),
-    shape(kinds::DUFFEL_TOKEN, "duffel_live_", &[Run(token_padded, 43, 43)]),
+    shape(
+        kinds::DUFFEL_TOKEN,
+        "duffel_live_",
+        &[Run(token_padded, 43, 43)],
+    ),
     shape(
         kinds::MAPBOX_SECRET_TOKEN,
         "sk.eyJ",
@@ -592,7 +624,13 @@ pub const LABELLED: &[Labelled] = &[
         stems: &["MAILGUN", "mailgun", "Mailgun"],
         bodies: &[
             &[Lit("key-"), Run(hex, 32, 32)],
-            &[Run(hex, 32, 32), Lit("-"), Run(hex, 8, 8), Lit("-"), Run(hex, 8, 8)],
+            &[
+                Run(hex, 32, 32),
+                Lit("-"),
+                Run(hex, 8, 8),
+                Lit("-"),
+                Run(hex, 8, 8),
+            ],
         ],
     },
     // A bot token: the bot's id in base64, a timestamp, an HMAC.
@@ -615,7 +653,14 @@ pub const LABELLED: &[Labelled] = &[
     },
     Labelled {
         kind: kinds::DATADOG_KEY,
-        stems: &["DATADOG", "datadog", "DD_API_KEY", "DD_APP_KEY", "dd_api_key", "dd_app_key"],
+        stems: &[
+            "DATADOG",
+            "datadog",
+            "DD_API_KEY",
+            "DD_APP_KEY",
+            "dd_api_key",
+            "dd_app_key",
+        ],
         bodies: &[&[Run(hex, 40, 40)], &[Run(hex, 32, 32)]],
     },
     Labelled {
@@ -2060,7 +2105,10 @@ mod tests {
         ("aws-bedrock-key", &[L("ABSK"), R(B64, 132)], false),
         (
             "aws-bedrock-key",
-            &[L("bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t"), R(B64, 300)],
+            &[
+                L("bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t"),
+                R(B64, 300),
+            ],
             false,
         ),
         ("alibaba-access-key-id", &[L("LTAI"), R(Alnum, 20)], true),
@@ -2076,7 +2124,11 @@ mod tests {
         ("pulumi-token", &[L("pul-"), R(Hex, 40)], true),
         ("doppler-token", &[L("dp.pt."), R(Alnum, 43)], true),
         ("1password-token", &[L("ops_eyJ"), R(B64, 300)], false),
-        ("age-secret-key", &[L("AGE-SECRET-KEY-1"), R(Bech32, 58)], true),
+        (
+            "age-secret-key",
+            &[L("AGE-SECRET-KEY-1"), R(Bech32, 58)],
+            true,
+        ),
         (
             "azure-ad-client-secret",
             &[R(Alnum, 3), R(Digits, 1), L("Q~"), R(Alnum, 34)],
@@ -2087,10 +2139,18 @@ mod tests {
             &[R(Alnum, 14), L(".atlasv1."), R(Token, 67)],
             false,
         ),
-        ("snowflake-token", &[L("ver:1-hint:"), R(Digits, 10), L("-ETMsDg"), R(B64, 80)], false),
+        (
+            "snowflake-token",
+            &[L("ver:1-hint:"), R(Digits, 10), L("-ETMsDg"), R(B64, 80)],
+            false,
+        ),
         // Developer platforms.
         ("bitbucket-token", &[L("ATBB"), R(Alnum, 32)], false),
-        ("atlassian-token", &[L("ATATT3xFfGF0"), R(Token, 180)], false),
+        (
+            "atlassian-token",
+            &[L("ATATT3xFfGF0"), R(Token, 180)],
+            false,
+        ),
         ("shopify-token", &[L("shpat_"), R(Hex, 32)], true),
         ("sentry-token", &[L("sntryu_"), R(Hex, 64)], true),
         ("grafana-token", &[L("glc_"), R(B64, 80)], false),
@@ -2107,7 +2167,11 @@ mod tests {
         ("prefect-key", &[L("pnu_"), R(Alnum, 36)], true),
         ("rubygems-key", &[L("rubygems_"), R(Hex, 48)], true),
         ("linear-key", &[L("lin_api_"), R(Alnum, 40)], true),
-        ("planetscale-token", &[L("pscale_tkn_"), R(Alnum, 43)], false),
+        (
+            "planetscale-token",
+            &[L("pscale_tkn_"), R(Alnum, 43)],
+            false,
+        ),
         (
             "dynatrace-token",
             &[L("dt0c01."), R(Alnum, 24), L("."), R(Alnum, 64)],
@@ -2280,8 +2344,16 @@ mod tests {
                 "ACCOUNT_KEY",
                 format!("{}==", rng.string(&b64, 86)),
             ),
-            ("azure-openai-key", "AZURE_OPENAI_API_KEY", rng.string(HEX, 32)),
-            ("azure-openai-key", "AZURE_OPENAI_KEY", rng.string(&alnum, 84)),
+            (
+                "azure-openai-key",
+                "AZURE_OPENAI_API_KEY",
+                rng.string(HEX, 32),
+            ),
+            (
+                "azure-openai-key",
+                "AZURE_OPENAI_KEY",
+                rng.string(&alnum, 84),
+            ),
             (
                 "mailgun-key",
                 "MAILGUN_API_KEY",
@@ -2458,7 +2530,10 @@ mod tests {
                 (format!("{{\"client_secret\": \"{hex}\"}}"), &hex),
                 (format!("export API_KEY={value}"), &value),
                 (format!("os.environ[\"MY_TOKEN\"] = '{value}'"), &value),
-                (format!("snowflake.connector.connect(user='u', password='{value}')"), &value),
+                (
+                    format!("snowflake.connector.connect(user='u', password='{value}')"),
+                    &value,
+                ),
             ] {
                 let found = kinds(&text);
                 // Random strings fail the randomness test now and then

@@ -304,9 +304,7 @@ fn scan_file(path: &Path, snapshot: &Snapshot, options: &Options) -> FileResult 
 /// `path` as a gitleaks rule's `path` regex sees it: relative to `root`
 /// when under it, with `/` between the parts.
 fn rule_path(path: &Path, root: Option<&Path>) -> String {
-    let shown = root
-        .and_then(|r| path.strip_prefix(r).ok())
-        .unwrap_or(path);
+    let shown = root.and_then(|r| path.strip_prefix(r).ok()).unwrap_or(path);
     let text = shown.to_string_lossy();
     let text = text.strip_prefix("./").unwrap_or(&text);
     if std::path::MAIN_SEPARATOR == '/' {

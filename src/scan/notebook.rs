@@ -486,7 +486,8 @@ mod tests {
     #[test]
     fn findings_know_their_place() {
         let snapshot = Masker::default().snapshot();
-        let (found, fixed) = scan(Path::new("a.ipynb"), &notebook(), &snapshot, false, None).unwrap();
+        let (found, fixed) =
+            scan(Path::new("a.ipynb"), &notebook(), &snapshot, false, None).unwrap();
         assert!(fixed.is_none());
         let places: Vec<_> = found
             .iter()

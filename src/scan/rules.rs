@@ -429,8 +429,17 @@ mod tests {
         let key = b"acme_q8x2m4z7k1v9w3r5";
         assert_eq!(rules.find(key, "a.py").len(), 1);
         assert!(rules.find(key, "a.txt").is_empty(), "path");
-        assert!(rules.find(b"acme_aaaaaaaaaaaaaaaa", "a.py").is_empty(), "entropy");
-        assert!(rules.find(b"acme_9f8fixture12345", "a.py").is_empty(), "stopword");
-        assert!(rules.find(b"acme_00009x8y7z6w5v4u", "a.py").is_empty(), "global");
+        assert!(
+            rules.find(b"acme_aaaaaaaaaaaaaaaa", "a.py").is_empty(),
+            "entropy"
+        );
+        assert!(
+            rules.find(b"acme_9f8fixture12345", "a.py").is_empty(),
+            "stopword"
+        );
+        assert!(
+            rules.find(b"acme_00009x8y7z6w5v4u", "a.py").is_empty(),
+            "global"
+        );
     }
 }
