@@ -1372,10 +1372,16 @@ fn aws_secrets_near(text: &str, any40: &Regex, ids: &[Range<usize>], found: &mut
         });
         for start in candidates.flatten() {
             if let Some(hit) = aws_secret_at(bytes, start) {
-                let taken = found.iter().chain(extra.iter()).any(|f: &Found| {
-                    f.range.start < hit.range.end && hit.range.start < f.range.end
-                });
+                let overlaps =
+                    |f: &Found| f.range.start < hit.range.end && hit.range.start < f.range.end;
+                // Next to an access key id, a secret-named setting's value
+                // is the id's secret key.
+                let taken = found
+                    .iter()
+                    .chain(extra.iter())
+                    .any(|f| overlaps(f) && f.kind != GENERIC_KIND);
                 if !taken {
+                    found.retain(|f| !overlaps(f));
                     extra.push(hit);
                 }
             }
