@@ -129,7 +129,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         kinds = ", ".join(f"{k} {n}" for k, n in r["kinds"].most_common(6))
         print(
             f"| {r['tool']} | {len(r['findings'])} | {len(r['findings']) * 100 / mb:.1f} "
-            f"| {r['seconds']:.2f} s | {mb / r['seconds']:.0f} | {kinds} |"
+            f"| {r['seconds']:.2f} s | {mb / r['seconds']:.3g} | {kinds} |"
         )
     if args.list:
         print()
