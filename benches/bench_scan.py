@@ -124,7 +124,8 @@ def measure(
     assert proc is not None
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{name} failed (exit {proc.returncode}): {proc.stderr[-2000:]}")
-    hits = _safekeys_hits(proc.stdout, root) if name == "safekeys" else _ds_hits(proc.stdout)
+    ours = name.startswith("safekeys")
+    hits = _safekeys_hits(proc.stdout, root) if ours else _ds_hits(proc.stdout)
     score = corpus.evaluate(manifest, hits)
     known = [p for p in manifest["plants"] if p["kind"].startswith("known:")]
     known_found = sum(1 for p in score.found if p["kind"].startswith("known:"))
@@ -186,6 +187,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     p.add_argument("--markdown", type=Path, help="also write the table and setup here")
     p.add_argument("--json", type=Path, help="write all figures as JSON here")
     p.add_argument("--quick", action="store_true", help="CI smoke run: 5 MB, one run each")
+    p.add_argument(
+        "--baseline",
+        metavar="SAFEKEYS",
+        help="another build's `safekeys` script, run the same way (before/after in one run)",
+    )
     a = p.parse_args(argv)
     if a.quick:
         a.size_mb, a.repeats, a.ds_repeats = 5.0, 1, 1
@@ -207,8 +213,11 @@ def main(argv: Optional[list[str]] = None) -> int:
         ("safekeys", [sk, "scan", "--format", "json", "--no-keyring", "."], a.repeats),
         ("detect-secrets", [ds, "scan", "--all-files", "-n", "."], a.ds_repeats),
     ]
+    if a.baseline:
+        base = [a.baseline, "scan", "--format", "json", "--no-keyring", "."]
+        tools.insert(1, ("safekeys (baseline)", base, a.repeats))
     rows = [measure(n, cmd, root, manifest, r, a.timeout) for n, cmd, r in tools]
-    speedup = rows[1]["best"] / rows[0]["best"]
+    speedup = rows[-1]["best"] / rows[0]["best"]
     versions = {
         "safekeys": _version([sk, "--version"]).removeprefix("safekeys "),
         "detect-secrets": _version([ds, "--version"]),

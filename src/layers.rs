@@ -26,7 +26,10 @@ const LAYERS: &[&[&str]] = &[
 /// (its front) sits above all of them: a submodule must not use its front.
 /// `tests` submodules are left out (they use what they test).
 const INNER: &[(&str, &[&[&str]])] = &[
-    ("detect", &[&["kinds", "url"], &["patterns"], &["classify"]]),
+    (
+        "detect",
+        &[&["assign", "kinds", "url"], &["patterns"], &["classify"]],
+    ),
     ("keyring", &[&["backend"], &["secret_service"]]),
 ];
 

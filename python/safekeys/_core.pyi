@@ -19,8 +19,10 @@ __all__ = [
     "InternalError",
     "Keyring",
     "Masker",
+    "Rules",
     "Vault",
     "__version__",
+    "compile_rules",
     "dotenvx_decrypt",
     "dotenvx_decrypt_many",
     "dotenvx_decrypt_text",
@@ -185,8 +187,25 @@ def scan_paths(
     env_files: list[_Path],
     cwd: Optional[_Path] = None,
     threads: int = 0,
+    rules: Optional[Rules] = None,
+    rules_root: Optional[_Path] = None,
 ) -> tuple[list[_FindingRow], list[tuple[str, str, str]], tuple[int, int, int, int]]: ...
 def find_in_source(
-    text: str, masker: Optional[Masker] = None
+    text: str, masker: Optional[Masker] = None, rules: Optional[Rules] = None
 ) -> list[tuple[str, Optional[str], int, int, int, int]]: ...
+
+_AllowRow = tuple[list[str], list[str], list[str], str, bool]
+_RuleRow = tuple[
+    str, Optional[str], int, list[str], Optional[float], Optional[str], list[_AllowRow]
+]
+
+@final
+class Rules:
+    """Compiled rules of a gitleaks configuration."""
+
+    def __len__(self) -> int: ...
+
+def compile_rules(
+    rules: list[_RuleRow], allowlists: list[_AllowRow]
+) -> tuple[Rules, list[tuple[str, str]]]: ...
 def key_kinds() -> list[tuple[str, str, str]]: ...

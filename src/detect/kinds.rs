@@ -127,7 +127,112 @@ pub const AIRTABLE_TOKEN: Kind = kind(
     "Airtable",
 );
 
+// Added for gitleaks parity: cloud.
+pub const AWS_BEDROCK_KEY: Kind = kind("aws-bedrock-key", "Amazon Bedrock API key", "AWS");
+pub const AZURE_AD_CLIENT_SECRET: Kind = kind(
+    "azure-ad-client-secret",
+    "Azure AD (Entra ID) client secret",
+    "Microsoft Azure",
+);
+pub const AZURE_STORAGE_KEY: Kind = kind(
+    "azure-storage-key",
+    "Azure storage account key",
+    "Microsoft Azure",
+);
+pub const AZURE_OPENAI_KEY: Kind = kind(
+    "azure-openai-key",
+    "Azure OpenAI API key",
+    "Microsoft Azure",
+);
+pub const ALIBABA_ACCESS_KEY_ID: Kind = kind(
+    "alibaba-access-key-id",
+    "Alibaba Cloud access key id",
+    "Alibaba Cloud",
+);
+pub const DIGITALOCEAN_TOKEN: Kind =
+    kind("digitalocean-token", "DigitalOcean token", "DigitalOcean");
+pub const HEROKU_KEY: Kind = kind("heroku-key", "Heroku API key", "Heroku");
+pub const FLYIO_TOKEN: Kind = kind("flyio-token", "Fly.io access token", "Fly.io");
+pub const CLOUDFLARE_KEY: Kind = kind("cloudflare-key", "Cloudflare API key", "Cloudflare");
+pub const VAULT_TOKEN: Kind = kind("vault-token", "HashiCorp Vault token", "HashiCorp");
+pub const TERRAFORM_TOKEN: Kind = kind(
+    "terraform-token",
+    "HashiCorp Terraform Cloud API token",
+    "HashiCorp",
+);
+pub const PULUMI_TOKEN: Kind = kind("pulumi-token", "Pulumi access token", "Pulumi");
+pub const DOPPLER_TOKEN: Kind = kind("doppler-token", "Doppler token", "Doppler");
+pub const ONEPASSWORD_TOKEN: Kind = kind(
+    "1password-token",
+    "1Password service account token",
+    "1Password",
+);
+pub const AGE_SECRET_KEY: Kind = kind(
+    "age-secret-key",
+    "secret key of the age encryption tool",
+    "age",
+);
+pub const DOTENV_PRIVATE_KEY: Kind = kind(
+    "dotenv-private-key",
+    "dotenvx private key (DOTENV_PRIVATE_KEY)",
+    "dotenvx",
+);
+
+// Developer platforms.
+pub const BITBUCKET_TOKEN: Kind = kind("bitbucket-token", "Bitbucket token", "Atlassian");
+pub const ATLASSIAN_TOKEN: Kind = kind("atlassian-token", "Atlassian API token", "Atlassian");
+pub const SHOPIFY_TOKEN: Kind = kind("shopify-token", "Shopify access token", "Shopify");
+pub const SENTRY_TOKEN: Kind = kind("sentry-token", "Sentry auth token", "Sentry");
+pub const GRAFANA_TOKEN: Kind = kind("grafana-token", "Grafana token", "Grafana Labs");
+pub const POSTMAN_KEY: Kind = kind("postman-key", "Postman API key", "Postman");
+pub const PREFECT_KEY: Kind = kind("prefect-key", "Prefect API key", "Prefect");
+pub const RUBYGEMS_KEY: Kind = kind("rubygems-key", "RubyGems API key", "RubyGems");
+pub const LINEAR_KEY: Kind = kind("linear-key", "Linear API key", "Linear");
+pub const PLANETSCALE_TOKEN: Kind = kind("planetscale-token", "PlanetScale token", "PlanetScale");
+pub const DYNATRACE_TOKEN: Kind = kind("dynatrace-token", "Dynatrace API token", "Dynatrace");
+pub const NEW_RELIC_KEY: Kind = kind("new-relic-key", "New Relic API key", "New Relic");
+pub const DATADOG_KEY: Kind = kind("datadog-key", "Datadog API key", "Datadog");
+pub const SOURCEGRAPH_TOKEN: Kind = kind(
+    "sourcegraph-token",
+    "Sourcegraph access token",
+    "Sourcegraph",
+);
+pub const README_KEY: Kind = kind("readme-key", "ReadMe API key", "ReadMe");
+pub const ARTIFACTORY_KEY: Kind = kind("artifactory-key", "JFrog Artifactory API key", "JFrog");
+pub const KAGGLE_KEY: Kind = kind("kaggle-key", "Kaggle API key", "Kaggle");
+
+// Communication and payments.
+pub const MAILGUN_KEY: Kind = kind("mailgun-key", "Mailgun API key", "Mailgun");
+pub const DISCORD_BOT_TOKEN: Kind = kind("discord-bot-token", "Discord bot token", "Discord");
+pub const BREVO_KEY: Kind = kind("brevo-key", "Brevo (Sendinblue) API key", "Brevo");
+pub const TWITTER_BEARER_TOKEN: Kind = kind(
+    "twitter-bearer-token",
+    "X (Twitter) bearer token",
+    "X (Twitter)",
+);
+pub const SQUARE_TOKEN: Kind = kind("square-token", "Square access token", "Square");
+pub const SHIPPO_TOKEN: Kind = kind("shippo-token", "Shippo API token", "Shippo");
+pub const EASYPOST_KEY: Kind = kind("easypost-key", "EasyPost API key", "EasyPost");
+pub const DUFFEL_TOKEN: Kind = kind("duffel-token", "Duffel API token", "Duffel");
+pub const MAPBOX_SECRET_TOKEN: Kind = kind("mapbox-secret-token", "Mapbox secret token", "Mapbox");
+
+// AI and data, beyond the first round.
+pub const TAVILY_KEY: Kind = kind("tavily-key", "Tavily API key", "Tavily");
+pub const LANGFUSE_SECRET_KEY: Kind =
+    kind("langfuse-secret-key", "Langfuse secret key", "Langfuse");
+pub const CLICKHOUSE_KEY: Kind = kind(
+    "clickhouse-key",
+    "ClickHouse Cloud API secret",
+    "ClickHouse",
+);
+pub const SNOWFLAKE_TOKEN: Kind = kind("snowflake-token", "Snowflake OAuth token", "Snowflake");
+
 // Generic formats.
+pub const SECRET_ASSIGNMENT: Kind = kind(
+    "secret-assignment",
+    "random-looking value of a secret-named setting",
+    "any",
+);
 pub const JWT: Kind = kind("jwt", "JSON Web Token", "any");
 
 /// Every kind the scanner reports, in the order reports list them.
@@ -186,6 +291,53 @@ pub const KINDS: &[Kind] = &[
     NOTION_TOKEN,
     AIRTABLE_TOKEN,
     JWT,
+    AWS_BEDROCK_KEY,
+    AZURE_AD_CLIENT_SECRET,
+    AZURE_STORAGE_KEY,
+    AZURE_OPENAI_KEY,
+    ALIBABA_ACCESS_KEY_ID,
+    DIGITALOCEAN_TOKEN,
+    HEROKU_KEY,
+    FLYIO_TOKEN,
+    CLOUDFLARE_KEY,
+    VAULT_TOKEN,
+    TERRAFORM_TOKEN,
+    PULUMI_TOKEN,
+    DOPPLER_TOKEN,
+    ONEPASSWORD_TOKEN,
+    AGE_SECRET_KEY,
+    DOTENV_PRIVATE_KEY,
+    BITBUCKET_TOKEN,
+    ATLASSIAN_TOKEN,
+    SHOPIFY_TOKEN,
+    SENTRY_TOKEN,
+    GRAFANA_TOKEN,
+    POSTMAN_KEY,
+    PREFECT_KEY,
+    RUBYGEMS_KEY,
+    LINEAR_KEY,
+    PLANETSCALE_TOKEN,
+    DYNATRACE_TOKEN,
+    NEW_RELIC_KEY,
+    DATADOG_KEY,
+    SOURCEGRAPH_TOKEN,
+    README_KEY,
+    ARTIFACTORY_KEY,
+    KAGGLE_KEY,
+    MAILGUN_KEY,
+    DISCORD_BOT_TOKEN,
+    BREVO_KEY,
+    TWITTER_BEARER_TOKEN,
+    SQUARE_TOKEN,
+    SHIPPO_TOKEN,
+    EASYPOST_KEY,
+    DUFFEL_TOKEN,
+    MAPBOX_SECRET_TOKEN,
+    TAVILY_KEY,
+    LANGFUSE_SECRET_KEY,
+    CLICKHOUSE_KEY,
+    SNOWFLAKE_TOKEN,
+    SECRET_ASSIGNMENT,
 ];
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! scanner and the loader's masking (Python, through the binding) both ask
 //! it, so they cannot disagree; it uses no other module of the crate.
 
+pub mod assign;
 pub mod classify;
 pub mod kinds;
 pub mod patterns;

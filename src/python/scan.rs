@@ -4,8 +4,10 @@ use super::lock;
 use super::mask::Masker;
 use crate::detect::kinds;
 use crate::mask;
+use crate::scan::rules;
 use pyo3::prelude::*;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// `(cell, part, output, output_type, mime, field)` of a notebook finding.
 type PlaceRow = (
@@ -36,6 +38,76 @@ type NoteRow = (std::ffi::OsString, &'static str, String);
 /// `(kind, name, line, column, end_line, end_column)`.
 type SourceHitRow = (&'static str, Option<String>, usize, usize, usize, usize);
 
+/// Compiled rules of a gitleaks configuration.
+#[pyclass(module = "safekeys._core", frozen)]
+pub(super) struct Rules {
+    rules: Arc<rules::Rules>,
+}
+
+#[pymethods]
+impl Rules {
+    fn __len__(&self) -> usize {
+        self.rules.len()
+    }
+}
+
+/// `(regexes, paths, stopwords, target, and)` of one allowlist.
+type AllowRow = (Vec<String>, Vec<String>, Vec<String>, String, bool);
+
+/// `(id, regex, secret_group, keywords, entropy, path, allowlists)` of one rule.
+type RuleRow = (
+    String,
+    Option<String>,
+    usize,
+    Vec<String>,
+    Option<f64>,
+    Option<String>,
+    Vec<AllowRow>,
+);
+
+fn allow_spec((regexes, paths, stopwords, target, and): AllowRow) -> rules::AllowSpec {
+    rules::AllowSpec {
+        regexes,
+        paths,
+        stopwords,
+        target,
+        and,
+    }
+}
+
+/// Compile rules and global allowlists: `(rules, [(id, why skipped)])`.
+#[pyfunction]
+fn compile_rules(
+    py: Python<'_>,
+    rules: Vec<RuleRow>,
+    allowlists: Vec<AllowRow>,
+) -> PyResult<(Rules, Vec<(String, String)>)> {
+    super::guard(|| {
+        let specs: Vec<rules::RuleSpec> = rules
+            .into_iter()
+            .map(
+                |(id, regex, secret_group, keywords, entropy, path, allow)| rules::RuleSpec {
+                    id,
+                    regex,
+                    secret_group,
+                    keywords,
+                    entropy,
+                    path,
+                    allowlists: allow.into_iter().map(allow_spec).collect(),
+                },
+            )
+            .collect();
+        let global: Vec<rules::AllowSpec> = allowlists.into_iter().map(allow_spec).collect();
+        let (compiled, skipped) = py.detach(|| rules::Rules::compile(&specs, &global));
+        Ok((
+            Rules {
+                rules: Arc::new(compiled),
+            },
+            skipped,
+        ))
+    })
+}
+
 /// The secrets `masker` holds, copied out so its lock is not held while scanning.
 fn registered_secrets(masker: Option<&Masker>) -> Vec<crate::scan::Known> {
     masker.map_or_else(Vec::new, |m| {
@@ -54,7 +126,7 @@ fn registered_secrets(masker: Option<&Masker>) -> Vec<crate::scan::Known> {
 
 /// Scan files and directories: `(findings, notes, (files, bytes, fixed, known))`.
 #[pyfunction]
-#[pyo3(signature = (paths, *, known, registered=None, max_size, fix, dotenv, env_files, cwd=None, threads=0))]
+#[pyo3(signature = (paths, *, known, registered=None, max_size, fix, dotenv, env_files, cwd=None, threads=0, rules=None, rules_root=None))]
 #[allow(clippy::too_many_arguments, clippy::type_complexity)]
 fn scan_paths(
     py: Python<'_>,
@@ -67,6 +139,8 @@ fn scan_paths(
     env_files: Vec<PathBuf>,
     cwd: Option<PathBuf>,
     threads: usize,
+    rules: Option<PyRef<'_, Rules>>,
+    rules_root: Option<PathBuf>,
 ) -> PyResult<(Vec<FindingRow>, Vec<NoteRow>, (usize, u64, usize, usize))> {
     super::guard(|| {
         let mut secrets = registered_secrets(registered.as_deref());
@@ -82,6 +156,8 @@ fn scan_paths(
             env_files,
             cwd,
             threads,
+            rules: rules.map(|r| Arc::clone(&r.rules)),
+            rules_root,
         };
         let report = py.detach(|| crate::scan::scan(&paths, &secrets, None, &options))?;
         let findings = report
@@ -122,15 +198,19 @@ fn scan_paths(
 
 /// Secrets in source code: `(kind, name, line, column, end_line, end_column)`.
 #[pyfunction]
-#[pyo3(signature = (text, masker=None))]
-fn find_in_source(text: &str, masker: Option<PyRef<'_, Masker>>) -> PyResult<Vec<SourceHitRow>> {
+#[pyo3(signature = (text, masker=None, rules=None))]
+fn find_in_source(
+    text: &str,
+    masker: Option<PyRef<'_, Masker>>,
+    rules: Option<PyRef<'_, Rules>>,
+) -> PyResult<Vec<SourceHitRow>> {
     super::guard(|| {
         Ok({
             let snapshot = match masker {
                 Some(m) => lock(&m.engine).snapshot(),
                 None => std::sync::Arc::new(mask::Snapshot::default()),
             };
-            crate::scan::find_in_source(text, &snapshot)
+            crate::scan::find_in_source(text, &snapshot, rules.as_deref().map(|r| &*r.rules))
                 .into_iter()
                 .map(|h| (h.kind, h.name, h.line, h.column, h.end_line, h.end_column))
                 .collect()
@@ -155,5 +235,7 @@ pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_paths, m)?)?;
     m.add_function(wrap_pyfunction!(key_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(find_in_source, m)?)?;
+    m.add_function(wrap_pyfunction!(compile_rules, m)?)?;
+    m.add_class::<Rules>()?;
     Ok(())
 }

@@ -8,6 +8,7 @@
 pub mod finding;
 pub mod known;
 pub mod notebook;
+pub mod rules;
 pub mod text;
 pub mod walk;
 
@@ -42,6 +43,11 @@ pub struct Options {
     pub cwd: Option<PathBuf>,
     /// Worker threads; 0 for one per CPU.
     pub threads: usize,
+    /// A gitleaks configuration's rules and allowlists.
+    pub rules: Option<std::sync::Arc<rules::Rules>>,
+    /// What the rules' `path` regexes see paths relative to (the
+    /// repository's top); paths outside it are seen as given.
+    pub rules_root: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -53,6 +59,8 @@ impl Default for Options {
             env_files: Vec::new(),
             cwd: None,
             threads: 0,
+            rules: None,
+            rules_root: None,
         }
     }
 }
@@ -262,8 +270,19 @@ fn scan_file(path: &Path, snapshot: &Snapshot, options: &Options) -> FileResult 
     result.bytes = bytes.len() as u64;
     result.scanned = true;
     let (text, valid) = decode(path, bytes, &mut result.notes);
+    let applied = options.rules.as_deref().map(|rules| rules::Applied {
+        rules,
+        path: rule_path(path, options.rules_root.as_deref()),
+    });
+    if applied
+        .as_ref()
+        .is_some_and(|a| a.rules.path_allowed(&a.path))
+    {
+        return result;
+    }
+    let custom = applied.as_ref();
     if is_notebook(path) {
-        match notebook::scan(path, &text, snapshot, options.fix && valid) {
+        match notebook::scan(path, &text, snapshot, options.fix && valid, custom) {
             Ok((findings, fixed)) => {
                 result.findings = findings;
                 if let Some(new_text) = fixed {
@@ -278,8 +297,21 @@ fn scan_file(path: &Path, snapshot: &Snapshot, options: &Options) -> FileResult 
             )),
         }
     }
-    result.findings = plain(path, &text, snapshot);
+    result.findings = plain(path, &text, snapshot, custom);
     result
+}
+
+/// `path` as a gitleaks rule's `path` regex sees it: relative to `root`
+/// when under it, with `/` between the parts.
+fn rule_path(path: &Path, root: Option<&Path>) -> String {
+    let shown = root.and_then(|r| path.strip_prefix(r).ok()).unwrap_or(path);
+    let text = shown.to_string_lossy();
+    let text = text.strip_prefix("./").unwrap_or(&text);
+    if std::path::MAIN_SEPARATOR == '/' {
+        text.to_string()
+    } else {
+        text.replace(std::path::MAIN_SEPARATOR, "/")
+    }
 }
 
 /// The bytes of `path`, or the note saying why it is not scanned: not a
@@ -368,8 +400,13 @@ fn write_fixed(path: &Path, new_text: &str, result: &mut FileResult) {
 }
 
 /// Findings in a file read as plain text.
-pub fn plain(path: &Path, text: &str, snapshot: &Snapshot) -> Vec<Finding> {
-    let hits = text::hits(text, snapshot, true);
+pub fn plain(
+    path: &Path,
+    text: &str,
+    snapshot: &Snapshot,
+    custom: Option<&rules::Applied>,
+) -> Vec<Finding> {
+    let hits = text::hits(text, snapshot, true, custom);
     let mut lines = text::Lines::new(text);
     hits.iter()
         .enumerate()
@@ -404,8 +441,16 @@ pub struct SourceHit {
 }
 
 /// Secrets (registered ones and well-known formats) in `source`.
-pub fn find_in_source(source: &str, snapshot: &Snapshot) -> Vec<SourceHit> {
-    let hits = text::hits(source, snapshot, true);
+pub fn find_in_source(
+    source: &str,
+    snapshot: &Snapshot,
+    custom: Option<&rules::Rules>,
+) -> Vec<SourceHit> {
+    let applied = custom.map(|rules| rules::Applied {
+        rules,
+        path: String::new(),
+    });
+    let hits = text::hits(source, snapshot, true, applied.as_ref());
     let mut lines = text::Lines::new(source);
     hits.into_iter()
         .map(|hit| {

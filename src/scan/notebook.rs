@@ -305,6 +305,7 @@ pub fn scan(
     doc: &str,
     snapshot: &Snapshot,
     fix: bool,
+    custom: Option<&super::rules::Applied>,
 ) -> Result<(Vec<Finding>, Option<String>), String> {
     let units = units(doc)?;
     let mut findings = Vec::new();
@@ -312,7 +313,7 @@ pub fn scan(
     let mut newlines: Option<Vec<usize>> = None;
     for unit in &units {
         let (joined, starts) = join(unit);
-        let hits = text::hits(&joined, snapshot, unit.formats);
+        let hits = text::hits(&joined, snapshot, unit.formats, custom);
         if hits.is_empty() {
             continue;
         }
@@ -485,7 +486,8 @@ mod tests {
     #[test]
     fn findings_know_their_place() {
         let snapshot = Masker::default().snapshot();
-        let (found, fixed) = scan(Path::new("a.ipynb"), &notebook(), &snapshot, false).unwrap();
+        let (found, fixed) =
+            scan(Path::new("a.ipynb"), &notebook(), &snapshot, false, None).unwrap();
         assert!(fixed.is_none());
         let places: Vec<_> = found
             .iter()
@@ -519,7 +521,7 @@ mod tests {
     fn fix_masks_outputs_only_and_keeps_every_other_byte() {
         let snapshot = Masker::default().snapshot();
         let doc = notebook();
-        let (_, fixed) = scan(Path::new("a.ipynb"), &doc, &snapshot, true).unwrap();
+        let (_, fixed) = scan(Path::new("a.ipynb"), &doc, &snapshot, true, None).unwrap();
         let fixed = fixed.unwrap();
         let expected = doc
             .replacen(
@@ -539,7 +541,7 @@ mod tests {
             r#"{{"cells": [{{"cell_type": "code", "source": [], "outputs": [{{"output_type": "stream", "name": "stdout", "text": ["-----BEGIN PRIVATE KEY-----\n", "{body}\n", "-----END PRIVATE KEY-----\n", "done\n"]}}]}}]}}"#
         );
         let snapshot = Masker::default().snapshot();
-        let (found, fixed) = scan(Path::new("a.ipynb"), &doc, &snapshot, true).unwrap();
+        let (found, fixed) = scan(Path::new("a.ipynb"), &doc, &snapshot, true, None).unwrap();
         assert_eq!(found.len(), 1);
         let fixed = fixed.unwrap();
         assert!(
@@ -554,7 +556,7 @@ mod tests {
         let escaped = KEY.replace('-', "\\u002d");
         let doc = format!(r#"{{"cells": [{{"source": "x = \"{escaped}\"", "outputs": []}}]}}"#);
         let snapshot = Masker::default().snapshot();
-        let (found, _) = scan(Path::new("a.ipynb"), &doc, &snapshot, false).unwrap();
+        let (found, _) = scan(Path::new("a.ipynb"), &doc, &snapshot, false, None).unwrap();
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].kind, "openai-key");
     }

@@ -2,6 +2,7 @@
 //! together, and the masked snippet shown for each.
 
 use super::finding::KNOWN_KIND;
+use super::rules::Applied;
 use crate::detect::patterns;
 use crate::mask::Snapshot;
 use std::ops::Range;
@@ -23,7 +24,10 @@ impl Hit {
 /// Every secret in `text`, sorted, not overlapping. `formats` off skips the
 /// well-known formats (base64 image payloads). A known secret wins over a
 /// format found at the same place: its name says more.
-pub fn hits(text: &str, snapshot: &Snapshot, formats: bool) -> Vec<Hit> {
+///
+/// `custom`: a gitleaks configuration's rules, whose global allowlists
+/// silence the built-in formats too (never the user's own secrets).
+pub fn hits(text: &str, snapshot: &Snapshot, formats: bool, custom: Option<&Applied>) -> Vec<Hit> {
     let mut out: Vec<Hit> = snapshot
         .find(text)
         .into_iter()
@@ -39,7 +43,11 @@ pub fn hits(text: &str, snapshot: &Snapshot, formats: bool) -> Vec<Hit> {
             let overlaps = out[..known]
                 .iter()
                 .any(|k| k.range.start < found.range.end && found.range.start < k.range.end);
-            if !overlaps {
+            let allowed = custom.is_some_and(|c| {
+                c.rules
+                    .allows(text.as_bytes(), found.range.clone(), &c.path)
+            });
+            if !overlaps && !allowed {
                 out.push(Hit {
                     range: found.range,
                     kind: found.kind,
@@ -47,7 +55,31 @@ pub fn hits(text: &str, snapshot: &Snapshot, formats: bool) -> Vec<Hit> {
                 });
             }
         }
-        if known > 0 && out.len() > known {
+        let mut builtin = out.len();
+        if let Some(custom) = custom {
+            for (range, kind) in custom.rules.find(text.as_bytes(), &custom.path) {
+                // A match inside a character would cut it (the regexes run on bytes).
+                let whole = text.is_char_boundary(range.start) && text.is_char_boundary(range.end);
+                let overlapping = |k: &Hit| k.range.start < range.end && range.start < k.range.end;
+                // A team's rule names a value better than the generic
+                // secret-named-setting format does.
+                let generic = patterns::GENERIC_KIND;
+                if whole && out.iter().any(|k| overlapping(k) && k.kind == generic) {
+                    out.retain(|k| !(overlapping(k) && k.kind == generic));
+                }
+                let overlaps = out.iter().any(overlapping);
+                if whole && !overlaps {
+                    out.push(Hit {
+                        range,
+                        kind,
+                        name: None,
+                    });
+                    // Sorted again below, whatever was removed.
+                    builtin = 0;
+                }
+            }
+        }
+        if (known > 0 && builtin > known) || out.len() > builtin {
             out.sort_by_key(|h| h.range.start);
         }
     }
@@ -170,7 +202,7 @@ mod tests {
         let _ = masker.add("DB_PASSWORD", "hunter2-but-longer", "test");
         let snapshot = masker.snapshot();
         let text = "first line\nconnect(password='hunter2-but-longer', key='sk-Ab3dEfGh1jKlMn0pQrStUvWxYz0123456789')\nlast";
-        let found = hits(text, &snapshot, true);
+        let found = hits(text, &snapshot, true, None);
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].label(), "DB_PASSWORD");
         assert_eq!(found[1].label(), "openai-key");
@@ -188,7 +220,7 @@ mod tests {
     fn colours_are_dropped_and_controls_escaped() {
         let text = "\u{1b}[0;31mError\u{1b}[0m: \u{1b}[1;32mghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A\u{1b}[0m\u{7}";
         let snapshot = Masker::default().snapshot();
-        let found = hits(text, &snapshot, true);
+        let found = hits(text, &snapshot, true, None);
         assert_eq!(
             snippet(text, &found, 0, 0),
             "Error: [masked:github-token]\\u{7}"
@@ -203,7 +235,7 @@ mod tests {
             " b".repeat(500)
         );
         let snapshot = Masker::default().snapshot();
-        let found = hits(&text, &snapshot, true);
+        let found = hits(&text, &snapshot, true, None);
         let shown = snippet(&text, &found, 0, 0);
         assert!(shown.contains("[masked:github-token]"));
         assert!(shown.chars().count() <= SNIPPET_CHARS + 2);

@@ -10,6 +10,7 @@ import sys
 
 from .. import _core
 from ..scanner.api import DEFAULT_MAX_SIZE, KINDS, Finding, ScanReport, scan_report
+from ..scanner.gitleaks import ConfigError
 from ..scanner.staged import staged_report
 from .common import USAGE
 
@@ -26,9 +27,11 @@ Looks for your own secrets (the values of .env files: the nearest one above the
 working directory and those inside the scanned directories; the OS keyring's
 keys) in every form masking covers (base64, percent/JSON/HTML/repr escaped,
 fragments of 12+ characters), and for well-known key formats: OpenAI, Anthropic,
-Groq, xAI, Hugging Face and other AI providers, AWS, Google, GitHub, GitLab, npm,
-PyPI, Slack, Discord, Stripe, Databricks and more (see the README), JWTs, PEM
-private keys and passwords in URLs.
+Groq, xAI, Hugging Face and other AI providers, AWS (with Bedrock), Azure,
+Google, GitHub, GitLab, Bitbucket, npm, PyPI, Slack, Discord, Mailgun, Stripe,
+Databricks, Snowflake and more (see the README), JWTs, PEM private keys,
+passwords in URLs, and random-looking values of secret-named settings
+(password = "...", api_key: ..., "client_secret": "...").
 
 Directories are walked respecting .gitignore; files named on the command line
 are always scanned. Notebooks (.ipynb) are read as JSON: a finding names the
@@ -41,6 +44,14 @@ byte unchanged); findings in cell sources are reported for you to edit.
 
 --staged scans what the next commit holds: the staged (index) version of each
 added, copied or modified file, not the working copy; for pre-commit hooks.
+
+--config FILE reads a gitleaks configuration: its [[rules]] (id, regex,
+secretGroup, keywords, entropy, path) are looked for too, and its allowlists
+([allowlist], [[allowlists]], [[rules.allowlists]]: regexes, paths,
+stopwords) silence findings. Without --config, a .gitleaks.toml at the top of
+the repository is read when there is one (--no-config: neither). A rule whose
+regex does not compile is skipped with a note naming its id; allowlist
+commits are ignored (files are scanned, not history).
 
 Exit codes: 0 nothing found, 1 something found (also when --fix masked it:
 re-stage the notebooks)."""
@@ -86,6 +97,17 @@ def register(command: Command) -> None:
         help="also look for the secrets of this .env file (may be repeated)",
     )
     p.add_argument(
+        "--config",
+        metavar="FILE",
+        help="a gitleaks configuration (.gitleaks.toml) whose rules and allowlists apply "
+        "(default: the repository's .gitleaks.toml, if any)",
+    )
+    p.add_argument(
+        "--no-config",
+        action="store_true",
+        help="do not read the repository's .gitleaks.toml",
+    )
+    p.add_argument(
         "--max-size",
         type=_size,
         default=DEFAULT_MAX_SIZE,
@@ -109,7 +131,13 @@ def cmd_scan(args: argparse.Namespace) -> int:
         return _fail("--fix works on files, not on what is staged: run it without --staged")
     paths = args.paths or ([] if args.staged else ["."])
     # With --staged, PATHs are git pathspecs: a staged file may be gone from the work tree.
-    for path in [*([] if args.staged else paths), *args.env_file]:
+    if args.config and args.no_config:
+        return _fail("--config and --no-config exclude each other")
+    for path in [
+        *([] if args.staged else paths),
+        *args.env_file,
+        *([args.config] if args.config else []),
+    ]:
         if not os.path.lexists(path):
             return _fail(f"{path}: no such file or directory")
     options = {
@@ -119,14 +147,21 @@ def cmd_scan(args: argparse.Namespace) -> int:
         "registered": False,
         "max_size": args.max_size,
         "service": args.service,
+        "config": args.config,
+        "repo_config": not args.no_config,
     }
     try:
         if args.staged:
             report = staged_report(paths, **options)
         else:
             report = scan_report(paths, fix=args.fix, **options)
-    except OSError as err:
+    except (OSError, ConfigError) as err:
         return _fail(str(err))
+    if args.format != "text":
+        # What was skipped of a gitleaks configuration is said whatever the format.
+        for n in report.notes:
+            if n.kind == "config":
+                print(f"safekeys: note: {n.path}: {n.message}", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(_json(report), indent=2))
     elif args.format == "sarif":

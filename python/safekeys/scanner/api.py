@@ -17,6 +17,7 @@ from typing import NamedTuple, Optional, Union
 from .. import _core, _log, _masking
 from .._errors import KeyringError
 from ..stores import keyring as keyring_store  # `keyring` is a scan option
+from . import gitleaks
 
 StrPath = Union[str, "os.PathLike[str]"]
 
@@ -184,8 +185,17 @@ def scan_report(
     max_size: int = DEFAULT_MAX_SIZE,
     service: Optional[str] = None,
     cwd: Optional[StrPath] = None,
+    config: Optional[StrPath] = None,
+    repo_config: bool = True,
+    rules_root: Optional[StrPath] = None,
 ) -> ScanReport:
-    """Scan files and directories; see ``scan``. Returns findings and notes."""
+    """Scan files and directories; see ``scan``. Returns findings and notes.
+
+    ``config``: a gitleaks configuration whose rules and allowlists apply
+    (``gitleaks.ConfigError`` if it cannot be read); else, with
+    ``repo_config``, the ``.gitleaks.toml`` at the top of the repository
+    holding ``cwd``, if any. Rules' ``path`` regexes see paths relative to
+    ``rules_root`` (default: that repository's top, else ``cwd``)."""
     path_list = [
         os.fspath(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)
     ]
@@ -193,8 +203,19 @@ def scan_report(
         path_list = ["."]
     known: list[tuple[str, str, str]] = []
     notes: list[Note] = []
+    here = os.getcwd() if cwd is None else os.fspath(cwd)
+    config_path = os.fspath(config) if config is not None else None
+    if config_path is None and repo_config:
+        config_path = gitleaks.repository_config(here)
+    loaded = gitleaks.load(config_path) if config_path is not None else None
+    if loaded is not None:
+        notes.extend(Note(loaded.path, "config", message) for message in loaded.notes)
+        if rules_root is None:
+            rules_root = gitleaks.repository_top(here) or here
     if keyring:
-        known, notes = _keyring_secrets(service)
+        found, keyring_notes = _keyring_secrets(service)
+        known.extend(found)
+        notes.extend(keyring_notes)
     engine = _masking.MASKER if registered else None
     rows, note_rows, stats = _core.scan_paths(
         list(path_list),
@@ -205,6 +226,8 @@ def scan_report(
         dotenv=dotenv,
         env_files=[os.fspath(f) for f in env_files],
         cwd=None if cwd is None else os.fspath(cwd),
+        rules=None if loaded is None else loaded.rules,
+        rules_root=None if rules_root is None else os.path.abspath(os.fspath(rules_root)),
     )
     del known
     findings = []
@@ -248,6 +271,7 @@ def scan(
     fix: bool = False,
     max_size: int = DEFAULT_MAX_SIZE,
     service: Optional[str] = None,
+    config: Optional[StrPath] = None,
 ) -> list[Finding]:
     """Find leaked keys in files, directories and notebooks.
 
@@ -256,11 +280,15 @@ def scan(
     OS keyring's keys unless ``keyring=False``, and secrets registered in
     this process) in every form masking knows (encoded, escaped, fragments
     of 12+ characters), and for well-known key formats (OpenAI, Anthropic,
-    AWS, GitHub, GitLab, Slack, Google, Hugging Face, Stripe, PEM private
-    keys, passwords in URLs). Directories are walked respecting
+    AWS, Azure, GitHub, GitLab, Slack, Google, Hugging Face, Stripe and the
+    other providers the README lists, JWTs, PEM private keys, passwords in
+    URLs, random-looking values of secret-named settings). Directories are walked respecting
     ``.gitignore``; files named explicitly are always scanned. ``fix=True``
     masks findings in notebook outputs (never sources), rewriting each
-    notebook atomically. Raises ``FileNotFoundError`` for a missing path.
+    notebook atomically. ``config`` names a gitleaks configuration whose
+    rules and allowlists apply (by default the repository's
+    ``.gitleaks.toml``, if any). Raises ``FileNotFoundError`` for a missing
+    path.
     """
     return scan_report(
         paths,
@@ -271,10 +299,13 @@ def scan(
         fix=fix,
         max_size=max_size,
         service=service,
+        config=config,
     ).findings
 
 
-def find_in_source(text: str) -> list[SourceHit]:
+def find_in_source(text: str, config: Optional[gitleaks.Config] = None) -> list[SourceHit]:
     """Keys in a cell's source: secrets registered for masking in this
-    process (any form) and well-known key formats. Never returns the key."""
-    return [SourceHit(*row) for row in _core.find_in_source(text, _masking.MASKER)]
+    process (any form), well-known key formats and, given a loaded gitleaks
+    ``config`` (``gitleaks.load``), its rules. Never returns the key."""
+    rules = None if config is None else config.rules
+    return [SourceHit(*row) for row in _core.find_in_source(text, _masking.MASKER, rules)]

@@ -102,7 +102,9 @@ def staged_report(paths: list[str], **options: Any) -> ScanReport:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
             copies.append(target)
-        report = scan_report(copies, cwd=cwd, **options)
+        # The copies keep the repository's layout under `copy`: rules'
+        # `path` regexes see the same relative paths as in the work tree.
+        report = scan_report(copies, cwd=cwd, rules_root=copy, **options)
     prefix = copy + os.sep
 
     def shown(path: str) -> str:
