@@ -34,8 +34,9 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
 ALNUM = string.ascii_letters + string.digits
 TOKEN = ALNUM + "-_"

@@ -55,3 +55,53 @@ def test_the_message_names_lines_and_kinds_never_the_key():
     assert "%setkey GITHUB_TOKEN" in text
     assert key[4:16] not in text
     assert "refused to run" in _guard.message(found, refused=True)
+
+
+ACME_RULES = r"""
+[[rules]]
+id = "acme-live-key"
+regex = '''\b(acme_live_[a-z0-9]{24})\b'''
+keywords = ["acme_live_"]
+
+[[rules]]
+id = "broken"
+regex = '''(unclosed'''
+"""
+ACME_KEY = "acme" + "_live_" + "q7w2e9r4t1y8u3i6o5p0a2s7"
+
+
+def test_the_repositorys_gitleaks_rules_reach_the_guard(tmp_path, monkeypatch):
+    """A team's own key format, known only to its .gitleaks.toml, is reported
+    before the cell runs when the kernel works inside that repository, and
+    from the moment the file appears (it is read again when it changes)."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "notebooks").mkdir()
+    monkeypatch.chdir(repo / "notebooks")
+    source = f'client = Acme(key="{ACME_KEY}")\n'
+    # No rule knows the format yet: the built-in formats do not report it.
+    assert reported(source) == []
+    (repo / ".gitleaks.toml").write_text(ACME_RULES)
+    assert reported(source) == [
+        (1, "a key matching the team's gitleaks rule 'acme-live-key'", "ACME_LIVE_KEY")
+    ]
+    literal = _guard.find_literals(source)[0]
+    assert literal._value == ACME_KEY  # kept to mask it from then on
+    # The rule that does not compile was skipped, not the file.
+    config = _guard.team_rules()
+    assert config is not None and config.loaded == 1
+    assert any("broken" in note for note in config.notes)
+    # Outside the repository its rules do not apply.
+    monkeypatch.chdir(tmp_path)
+    assert reported(source) == []
+
+
+def test_a_gitleaks_file_that_is_not_toml_leaves_the_guard_working(tmp_path, monkeypatch, caplog):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitleaks.toml").write_text("[[rules]\nid = 'x'\n")
+    monkeypatch.chdir(tmp_path)
+    key = "sk-ant-api03-" + "Zq3vT8kLm2Xw9Rb4Nc7Hd1Jf6Gs5Pa0YeUo"
+    with caplog.at_level("WARNING", logger="safekeys"):
+        assert reported(f'k = "{key}"') == [(1, "an Anthropic API key", "ANTHROPIC_API_KEY")]
+    assert "not valid TOML" in caplog.text
+    assert key not in caplog.text

@@ -220,7 +220,8 @@ def decrypt_values(
         return
     sealed = [values[name] or "" for name in names]
     decrypted: list[tuple[str, str]] = []
-    for name, (plain, failure) in zip(names, _core.dotenvx_decrypt_many(",".join(keys), sealed)):
+    opened = _core.dotenvx_decrypt_many(",".join(keys), sealed)
+    for name, (plain, failure) in zip(names, opened, strict=True):
         if plain is None:
             reason, why = failure or ("malformed", "")
             _fail(paths, origin, name, reason, why, strict)

@@ -12,12 +12,14 @@ of IPython's history, and masks the literal in outputs from then on.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import sys
 from typing import Any
 
-from .. import _masking, _settings
+from .. import _log, _masking, _settings
 from .._errors import LiteralKeyError
+from ..scanner import gitleaks
 from ..scanner.api import KINDS, find_in_source
 
 TYPE_CHECKING = False
@@ -95,6 +97,9 @@ def _suggested_name(text: str, start: int, kind: str) -> str:
     for target in reversed(targets):
         if target.isupper() and len(target) > 2:
             return target
+    if kind not in KINDS:  # a team's gitleaks rule: its id is the best name there is
+        name = re.sub(r"[^A-Za-z0-9]+", "_", kind).strip("_").upper()
+        return name if name and not name[0].isdigit() else "API_KEY"
     for prefix, name in _CONVENTIONAL.items():
         if kind.startswith(prefix):
             return name
@@ -102,7 +107,9 @@ def _suggested_name(text: str, start: int, kind: str) -> str:
 
 
 def _label(kind: str) -> str:
-    what = KINDS.get(kind, kind)
+    if kind not in KINDS:
+        return f"a key matching the team's gitleaks rule {kind!r}"
+    what = KINDS[kind]
     if kind == "url-password":
         return "a password in a URL"
     # "an xAI API key": the letter's name starts with a vowel sound.
@@ -110,12 +117,41 @@ def _label(kind: str) -> str:
     return f"{article} {what}"
 
 
+# A repository's .gitleaks.toml by path: (its mtime, the loaded rules or None).
+_team_rules_cache: dict[str, tuple[int, Optional[gitleaks.Config]]] = {}
+
+
+def team_rules(start: Optional[str] = None) -> Optional[gitleaks.Config]:
+    """The gitleaks rules of the repository the kernel works in (its
+    ``.gitleaks.toml``), so a team's own key formats are caught before a cell
+    runs, as ``safekeys scan`` and the commit hook catch them. Read again only
+    when the file changes."""
+    path = gitleaks.repository_config(start or os.getcwd())
+    if path is None:
+        return None
+    try:
+        mtime = os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+    cached = _team_rules_cache.get(path)
+    if cached is not None and cached[0] == mtime:
+        return cached[1]
+    config: Optional[gitleaks.Config]
+    try:
+        config = gitleaks.load(path)
+    except gitleaks.ConfigError as err:
+        _log.warning("safekeys: the input guard goes without the team's rules: %s", err)
+        config = None
+    _team_rules_cache[path] = (mtime, config)
+    return config
+
+
 def find_literals(source: str) -> list[Literal]:
-    """Registered secrets and well-known key formats in a cell's source, as the
-    scanner finds them (one list of formats for both)."""
+    """Registered secrets, well-known key formats and the repository's gitleaks
+    rules in a cell's source, as the scanner finds them (one list for both)."""
     lines = source.split("\n")
     found: list[Literal] = []
-    for hit in find_in_source(source):
+    for hit in find_in_source(source, team_rules()):
         if hit.name is not None:
             label = f"{hit.name} (a secret safekeys loaded)"
             found.append(Literal(hit.line, label, hit.name, None))

@@ -20,9 +20,7 @@ the rest load.
 
 from __future__ import annotations
 
-import importlib
 import os
-import sys
 from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
@@ -156,11 +154,9 @@ def parse(data: dict[str, Any]) -> tuple[list[Any], list[_AllowRow], list[str]]:
 
 def load(path: StrPath) -> Config:
     """Read and compile a gitleaks configuration; raises ``ConfigError``."""
+    import tomllib  # only when a configuration is read
+
     shown = os.fspath(path)
-    if sys.version_info < (3, 11):
-        raise ConfigError(f"{shown}: reading it needs Python 3.11 or later (tomllib)")
-    # Imported by name: mypy still checks this module for Python 3.10.
-    tomllib: Any = importlib.import_module("tomllib")
     try:
         with open(path, "rb") as f:
             data = tomllib.load(f)
