@@ -332,6 +332,10 @@ def test_a_missing_path_is_a_usage_error_for_every_command(service, tmp_path):
         ["import", missing],
         ["run", "-f", missing, "--", sys.executable, "-c", "print('ran')"],
         ["doctor", missing],
+        ["encrypt", missing],
+        ["decrypt", missing],
+        ["keypair", missing],
+        ["rotate-key", missing],
     ):
         done = safekeys_cli(*args)
         assert done.returncode == USAGE, (args, done.stderr)

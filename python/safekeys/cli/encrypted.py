@@ -28,7 +28,7 @@ def _read(path: str) -> tuple[str, str]:
     """``(real path, text)``: a symlink's target is what gets rewritten."""
     real = os.path.realpath(path)
     if not os.path.isfile(real):
-        raise Failure(NOT_FOUND, f"{path}: no such file")
+        raise Failure(USAGE, f"{path}: no such file")
     try:
         with open(real, encoding="utf-8", newline="") as f:
             return real, f.read()
