@@ -1022,8 +1022,9 @@ fn assigned_secret(whole: &str, part: Range<usize>) -> Option<Found> {
     })
 }
 
-/// Shannon entropy of `bytes`, in bits per byte.
-fn entropy(bytes: &[u8]) -> f64 {
+/// Shannon entropy of `bytes`, in bits per byte (also what gitleaks'
+/// `entropy` bound measures, for a configuration's rules).
+pub fn entropy(bytes: &[u8]) -> f64 {
     let mut counts = [0usize; 256];
     for &b in bytes {
         counts[usize::from(b)] += 1;

@@ -9,6 +9,7 @@
 //! here (a Unicode class, a look-around) skips its rule with a warning that
 //! names the rule, never the pattern or any file's content.
 
+use crate::detect::patterns::entropy;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use regex::bytes::{Regex, RegexBuilder};
 use std::collections::BTreeSet;
@@ -294,7 +295,7 @@ impl Rules {
                 };
                 if rule
                     .entropy
-                    .is_some_and(|min| shannon(secret.as_bytes()) < min)
+                    .is_some_and(|min| entropy(secret.as_bytes()) < min)
                 {
                     continue;
                 }
@@ -353,23 +354,6 @@ fn allowed_by(
     } else {
         checks.iter().any(|&c| c)
     }
-}
-
-/// Shannon entropy in bits per byte, as gitleaks measures a secret.
-fn shannon(bytes: &[u8]) -> f64 {
-    let mut counts = [0usize; 256];
-    for &b in bytes {
-        counts[usize::from(b)] += 1;
-    }
-    let n = bytes.len() as f64;
-    counts
-        .iter()
-        .filter(|&&c| c > 0)
-        .map(|&c| {
-            let p = c as f64 / n;
-            -p * p.log2()
-        })
-        .sum()
 }
 
 /// The rules applied to one file: the rules and the file's path as the
