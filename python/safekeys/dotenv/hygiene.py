@@ -102,9 +102,14 @@ def _quote(path: str) -> str:
 
 
 def work_tree(path: str) -> Optional[str]:
-    """The top of the git work tree holding ``path``, found by looking for
-    ``.git`` in its directory and above (no git process needed)."""
-    directory = os.path.dirname(os.path.abspath(path))
+    """The top of the git work tree holding the file ``path``, found by looking
+    for ``.git`` in its directory and above (no git process needed)."""
+    return work_tree_of_directory(os.path.dirname(os.path.abspath(path)))
+
+
+def work_tree_of_directory(directory: str) -> Optional[str]:
+    """The top of the git work tree holding ``directory`` (itself included)."""
+    directory = os.path.abspath(directory)
     while True:
         if os.path.exists(os.path.join(directory, ".git")):
             return directory

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
 from .. import _core
+from ..dotenv import hygiene
 
 StrPath = Union[str, "os.PathLike[str]"]
 
@@ -174,14 +175,7 @@ def load(path: StrPath) -> Config:
 
 def repository_top(start: StrPath) -> Optional[str]:
     """The nearest directory at or above ``start`` holding ``.git``."""
-    here = os.path.abspath(os.fspath(start))
-    while True:
-        if os.path.exists(os.path.join(here, ".git")):
-            return here
-        parent = os.path.dirname(here)
-        if parent == here:
-            return None
-        here = parent
+    return hygiene.work_tree_of_directory(os.fspath(start))
 
 
 def repository_config(start: StrPath) -> Optional[str]:
