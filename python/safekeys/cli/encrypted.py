@@ -222,9 +222,17 @@ def cmd_rotate(args: argparse.Namespace) -> int:
     return OK
 
 
+def _file_arguments(p: argparse.ArgumentParser, names: bool) -> None:
+    """The FILE every command takes and, for those that can, ``-k NAME``."""
+    p.add_argument("file", metavar="FILE", nargs="?", default=".env", help="default: ./.env")
+    if names:
+        p.add_argument(
+            "-k", "--key", action="append", default=[], metavar="NAME", help="only this variable"
+        )
+
+
 def register(command: Command) -> None:
     """Add ``encrypt``, ``decrypt``, ``keypair`` and ``rotate-key`` to the parser."""
-    file_help = "default: ./.env"
     p = command(
         "encrypt",
         "Encrypt a .env file's values in place (dotenvx's format).",
@@ -235,10 +243,7 @@ def register(command: Command) -> None:
         "user DOTENV_PRIVATE_KEY:<public key>), and into .env.keys only with --keys-file\n"
         "(which is then added to .gitignore). The encrypted file is safe to commit.",
     )
-    p.add_argument("file", metavar="FILE", nargs="?", default=".env", help=file_help)
-    p.add_argument(
-        "-k", "--key", action="append", default=[], metavar="NAME", help="only this variable"
-    )
+    _file_arguments(p, names=True)
     p.add_argument(
         "--keys-file",
         action="store_true",
@@ -253,10 +258,7 @@ def register(command: Command) -> None:
         "OS keyring (safekeys' service, then dotenvx's) and .env.keys. Nothing is written\n"
         "unless every value asked for decrypts.",
     )
-    p.add_argument("file", metavar="FILE", nargs="?", default=".env", help=file_help)
-    p.add_argument(
-        "-k", "--key", action="append", default=[], metavar="NAME", help="only this variable"
-    )
+    _file_arguments(p, names=True)
     p.set_defaults(func=cmd_decrypt)
 
     p = command(
@@ -264,7 +266,7 @@ def register(command: Command) -> None:
         "Show a .env file's public key and where its private key is.",
         "The private key itself is never shown. Exit code 1 when it is not found.",
     )
-    p.add_argument("file", metavar="FILE", nargs="?", default=".env", help=file_help)
+    _file_arguments(p, names=False)
     p.set_defaults(func=cmd_keypair)
 
     p = command(
@@ -273,7 +275,7 @@ def register(command: Command) -> None:
         "The new private key is stored as `encrypt` stores one; the old one is left where\n"
         "it was (older copies of the file still need it).",
     )
-    p.add_argument("file", metavar="FILE", nargs="?", default=".env", help=file_help)
+    _file_arguments(p, names=False)
     p.add_argument(
         "--keys-file",
         action="store_true",
